@@ -1,0 +1,48 @@
+//! The API's logic, as async functions of a store and the request's query string.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use tickscope_core::PageRequest;
+use tickscope_core::page::render_envelope;
+
+use super::response::ApiResponse;
+use crate::store::{Store, StoreError};
+
+/// `GET /bitstamp?channel=&from=&to=[&cursor=][&limit=]`: one query page in the original's envelope.
+pub async fn bitstamp<S: Store>(store: &S, raw_query: &str) -> ApiResponse {
+    let request = match PageRequest::parse(raw_query) {
+        Ok(request) => request,
+        Err(e) => return ApiResponse::error(StatusCode::BAD_REQUEST, &e.0),
+    };
+    match store.page(&request).await {
+        Ok(page) => ApiResponse::ok(render_envelope(
+            page.items.iter().map(String::as_str),
+            page.last_key.as_ref(),
+        )),
+        Err(e) => store_unavailable(e),
+    }
+}
+
+/// `GET /channels`: every channel with its count and time span, and where the data came from.
+pub async fn channels<S: Store>(store: &S) -> ApiResponse {
+    let listed = async { Ok::<_, StoreError>((store.channels().await?, store.source().await?)) };
+    match listed.await {
+        Ok((channels, source)) => {
+            let channels: Vec<_> = channels
+                .iter()
+                .map(|c| json!({ "channel": c.channel, "count": c.count, "first": c.first, "last": c.last }))
+                .collect();
+            ApiResponse::ok(json!({ "channels": channels, "source": source }).to_string())
+        }
+        Err(e) => store_unavailable(e),
+    }
+}
+
+/// The store failing is not the caller's fault: 503, logged, with a message that leaks nothing.
+fn store_unavailable(error: StoreError) -> ApiResponse {
+    tracing::error!(%error, "store error");
+    ApiResponse::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the data store is unavailable; try again shortly",
+    )
+}

@@ -1,0 +1,95 @@
+//! The HTTP API: `GET /prod/bitstamp` and `GET /prod/channels`, with the dashboard's files at `/`.
+//!
+//! [`handlers`] hold the API's logic as plain async functions of a store and a query string, so the Lambda
+//! entry point can share them; this module only wires them into axum with CORS, compression and logging.
+
+pub mod handlers;
+pub mod response;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::store::Store;
+use response::ApiResponse;
+
+/// The original API's stage path.
+pub const STAGE: &str = "/prod";
+
+pub fn router<S: Store>(store: Arc<S>, dist: &Path) -> Router {
+    let api = Router::new()
+        .route("/bitstamp", get(bitstamp::<S>).fallback(method_not_allowed))
+        .route("/channels", get(channels::<S>).fallback(method_not_allowed))
+        .fallback(not_found)
+        .with_state(store);
+    let dashboard = ServeDir::new(dist).fallback(axum::routing::any(dashboard_not_found));
+    Router::new()
+        .nest(STAGE, api)
+        .fallback_service(dashboard)
+        .layer(CompressionLayer::new())
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+                .allow_headers(Any)
+                .max_age(std::time::Duration::from_secs(86_400)),
+        )
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+async fn bitstamp<S: Store>(State(store): State<Arc<S>>, RawQuery(query): RawQuery) -> ApiResponse {
+    handlers::bitstamp(store.as_ref(), query.as_deref().unwrap_or("")).await
+}
+
+async fn channels<S: Store>(State(store): State<Arc<S>>) -> ApiResponse {
+    handlers::channels(store.as_ref()).await
+}
+
+async fn method_not_allowed(method: Method) -> impl IntoResponse {
+    let mut response = ApiResponse::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &format!("method {method} is not allowed here; use GET"),
+    )
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::ALLOW,
+        "GET, HEAD, OPTIONS".parse().expect("static header"),
+    );
+    response
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiResponse {
+    ApiResponse::error(
+        StatusCode::NOT_FOUND,
+        &format!(
+            "no route {}; the API has GET {STAGE}/bitstamp and GET {STAGE}/channels",
+            uri.path()
+        ),
+    )
+}
+
+async fn dashboard_not_found(uri: axum::http::Uri) -> ApiResponse {
+    let hint = if uri.path() == "/" {
+        "; the dashboard is not built: run ./scripts/build-dashboard.sh"
+    } else {
+        ""
+    };
+    ApiResponse::error(
+        StatusCode::NOT_FOUND,
+        &format!("no file {}{hint}", uri.path()),
+    )
+}

@@ -1,0 +1,79 @@
+//! `tickscope-server serve`: the API and the dashboard on one address, demo data on first start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::api;
+use crate::demo::{self, DemoConfig};
+use crate::store::{SqliteStore, StoreError};
+
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    pub dist: PathBuf,
+    pub page_bytes: usize,
+}
+
+pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
+    let store = SqliteStore::open(&options.db, options.page_bytes)?;
+    if store.is_empty()? {
+        let started = Instant::now();
+        tracing::info!(db = %options.db.display(), "empty store: generating the demo data set");
+        let seeded = store.clone();
+        let count = tokio::task::spawn_blocking(move || seed_demo(&seeded, &DemoConfig::default()))
+            .await??;
+        tracing::info!(
+            count,
+            seconds = started.elapsed().as_secs_f64(),
+            "demo data ready"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(options.addr).await?;
+    let addr = listener.local_addr()?;
+    let app = api::router(Arc::new(store), &options.dist);
+    // Tests and scripts wait for this first line on stdout. A closed stdout must not stop the server.
+    let banner = format!(
+        "listening on http://{addr}\n  dashboard: http://{addr}/\n  API:       http://{addr}{}/channels\n",
+        api::STAGE
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Generates the demo data set into the store while writing it: generator and writer run on two threads.
+pub fn seed_demo(store: &SqliteStore, config: &DemoConfig) -> Result<u64, StoreError> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(8192);
+    std::thread::scope(|scope| {
+        // If the writer fails it drops the receiver; the generator then runs out unheard and the error is returned.
+        scope.spawn(move || demo::generate(config, |record| drop(sender.send(record))));
+        store.write(receiver, "demo")
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,50 @@
+//! Where items live. The API handler talks to a [`Store`]; SQLite is the embedded default.
+
+pub mod sqlite;
+
+use std::fmt;
+use std::future::Future;
+
+use tickscope_core::{PageKey, PageRequest};
+
+pub use sqlite::SqliteStore;
+
+/// One query page: the items' JSON in key order, and the key to resume after when the page was cut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub items: Vec<String>,
+    pub last_key: Option<PageKey>,
+}
+
+/// What `/channels` reports of one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelStats {
+    pub channel: String,
+    pub count: u64,
+    pub first: i64,
+    pub last: i64,
+}
+
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A store answers the GSI query of the original API, page by page, cut as DynamoDB cuts them.
+pub trait Store: Send + Sync + 'static {
+    /// Items of `request.channel` with `from <= nmicrotimestamp <= to`, ascending by key, after
+    /// `request.after` if given, cut at the store's page size or `request.limit`.
+    fn page(&self, request: &PageRequest) -> impl Future<Output = Result<Page, StoreError>> + Send;
+
+    /// Every channel with its item count and time span.
+    fn channels(&self) -> impl Future<Output = Result<Vec<ChannelStats>, StoreError>> + Send;
+
+    /// Where the data came from, for `/channels`: `"demo"`, `"sqlite"`, ...
+    fn source(&self) -> impl Future<Output = Result<String, StoreError>> + Send;
+}

@@ -1,0 +1,272 @@
+//! The embedded store: one SQLite file in WAL mode, so readers keep answering while a writer appends.
+//!
+//! Items are clustered by `(channel, nmicrotimestamp, id, microtimestamp)`, the query's order, so a page is one
+//! range scan; `(id, microtimestamp)` is unique, the original table's primary key, so re-imports replace.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tickscope_core::{PAGE_BYTES, PageCut, PageKey, PageRequest};
+
+use super::{ChannelStats, Page, Store, StoreError};
+use crate::record::Record;
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS items (
+        channel TEXT NOT NULL,
+        nmicrotimestamp INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        microtimestamp TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (channel, nmicrotimestamp, id, microtimestamp)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX IF NOT EXISTS items_identity ON items (id, microtimestamp);
+    CREATE TABLE IF NOT EXISTS channel_stats (
+        channel TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+/// Items are written in transactions of this many, so readers see an import progress.
+const WRITE_BATCH: usize = 50_000;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(format!("sqlite: {e}"))
+    }
+}
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    page_bytes: usize,
+    /// Idle read connections; a request takes one or opens a new one.
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`, cutting pages at `page_bytes` of item size.
+    pub fn open(path: &Path, page_bytes: usize) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let conn = open_connection(path)?;
+        conn.pragma_update(None, "page_size", 8192)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.execute_batch(SCHEMA)?;
+        let inner = Inner {
+            path: path.to_owned(),
+            page_bytes,
+            idle: Mutex::new(vec![conn]),
+        };
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn open_default_pages(path: &Path) -> Result<Self, StoreError> {
+        Self::open(path, PAGE_BYTES)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on an idle connection (or a new one), returning the connection to the pool afterwards.
+    fn with_connection<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.inner.idle.lock().expect("pool lock").pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => open_connection(&self.inner.path)?,
+        };
+        let result = f(&conn);
+        self.inner.idle.lock().expect("pool lock").push(conn);
+        result
+    }
+
+    /// Runs blocking SQLite work off the async runtime.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Self) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| StoreError(format!("store task failed: {e}")))?
+    }
+
+    pub fn page_blocking(&self, request: &PageRequest) -> Result<Page, StoreError> {
+        self.with_connection(|conn| {
+            let (after_ts, after_id, after_micro) = match &request.after {
+                Some(k) => (k.nmicrotimestamp, k.id, k.microtimestamp.as_str()),
+                // Before every key of the range: no item has a smaller timestamp than `from`.
+                None => (request.from, i64::MIN, ""),
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT nmicrotimestamp, id, microtimestamp, size, json FROM items
+                 WHERE channel = ?1 AND nmicrotimestamp <= ?2
+                   AND (nmicrotimestamp, id, microtimestamp) > (?3, ?4, ?5)
+                 ORDER BY nmicrotimestamp, id, microtimestamp",
+            )?;
+            let mut rows = stmt.query(params![
+                request.channel,
+                request.to,
+                after_ts,
+                after_id,
+                after_micro
+            ])?;
+            let mut cut = PageCut::new(self.inner.page_bytes, request.limit);
+            let mut items = Vec::new();
+            let mut last_key = None;
+            while let Some(row) = rows.next()? {
+                items.push(row.get::<_, String>(4)?);
+                if cut.take(row.get::<_, i64>(3)? as usize) {
+                    last_key = Some(PageKey {
+                        channel: request.channel.clone(),
+                        nmicrotimestamp: row.get(0)?,
+                        id: row.get(1)?,
+                        microtimestamp: row.get(2)?,
+                    });
+                    break;
+                }
+            }
+            Ok(Page { items, last_key })
+        })
+    }
+
+    pub fn channels_blocking(&self) -> Result<Vec<ChannelStats>, StoreError> {
+        self.with_connection(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel, count, first, last FROM channel_stats ORDER BY channel",
+            )?;
+            let stats = stmt
+                .query_map([], |row| {
+                    Ok(ChannelStats {
+                        channel: row.get(0)?,
+                        count: row.get(1)?,
+                        first: row.get(2)?,
+                        last: row.get(3)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(stats)
+        })
+    }
+
+    pub fn source_blocking(&self) -> Result<String, StoreError> {
+        self.with_connection(|conn| {
+            let source = conn
+                .query_row("SELECT value FROM meta WHERE key = 'source'", [], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            Ok(source.unwrap_or_else(|| "sqlite".to_owned()))
+        })
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        self.with_connection(|conn| {
+            Ok(
+                conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM items)", [], |row| {
+                    row.get(0)
+                })?,
+            )
+        })
+    }
+
+    /// Writes records (replacing any with the same `(id, microtimestamp)`) in batches, then recounts the channels
+    /// it touched and records where the data came from. Returns how many records were written.
+    pub fn write(
+        &self,
+        records: impl IntoIterator<Item = Record>,
+        source: &str,
+    ) -> Result<u64, StoreError> {
+        let mut conn = open_connection(&self.inner.path)?;
+        let mut written = 0u64;
+        let mut touched = BTreeSet::new();
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            let tx = conn.transaction()?;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO items (channel, nmicrotimestamp, id, microtimestamp, size, json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for r in records.by_ref().take(WRITE_BATCH) {
+                    let k = &r.key;
+                    insert.execute(params![
+                        k.channel,
+                        k.nmicrotimestamp,
+                        k.id,
+                        k.microtimestamp,
+                        r.size as i64,
+                        r.json
+                    ])?;
+                    if !touched.contains(&k.channel) {
+                        touched.insert(k.channel.clone());
+                    }
+                    written += 1;
+                }
+            }
+            tx.commit()?;
+        }
+        let tx = conn.transaction()?;
+        for channel in &touched {
+            refresh_stats(&tx, channel)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('source', ?1)",
+            [source],
+        )?;
+        tx.commit()?;
+        Ok(written)
+    }
+}
+
+/// Recounts one channel once per write: cheap next to the write, and `/channels` then costs nothing.
+fn refresh_stats(conn: &Connection, channel: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO channel_stats (channel, count, first, last)
+         SELECT channel, COUNT(*), MIN(nmicrotimestamp), MAX(nmicrotimestamp) FROM items WHERE channel = ?1",
+        [channel],
+    )?;
+    Ok(())
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)
+        .map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
+
+impl Store for SqliteStore {
+    async fn page(&self, request: &PageRequest) -> Result<Page, StoreError> {
+        let request = request.clone();
+        self.blocking(move |store| store.page_blocking(&request))
+            .await
+    }
+
+    async fn channels(&self) -> Result<Vec<ChannelStats>, StoreError> {
+        self.blocking(|store| store.channels_blocking()).await
+    }
+
+    async fn source(&self) -> Result<String, StoreError> {
+        self.blocking(|store| store.source_blocking()).await
+    }
+}

@@ -1,0 +1,86 @@
+//! A real tickscope HTTP server on 127.0.0.1 over a real SQLite file, seeded with a short demo window.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use tickscope_server::demo::{self, DemoConfig};
+use tickscope_server::record::Record;
+use tickscope_server::serve::seed_demo;
+use tickscope_server::store::SqliteStore;
+
+/// 20 minutes of the demo window: several full 1 MB pages per orders channel, more than one per trades channel
+/// at the small page size below.
+pub const CONFIG: DemoConfig = DemoConfig {
+    seed: 7,
+    from_us: 1_647_830_700_000_000,
+    to_us: 1_647_831_900_000_000,
+};
+
+pub struct TestServer {
+    pub base: String,
+    pub store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+/// One server per test binary, with DynamoDB's 1 MB pages.
+pub fn server() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(|| start(tickscope_core::PAGE_BYTES))
+}
+
+/// Starts a server on its own runtime thread; it lives as long as the test process.
+pub fn start(page_bytes: usize) -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("test.db"), page_bytes).expect("store");
+    seed_demo(&store, &CONFIG).expect("seed");
+    let app = tickscope_server::api::router(Arc::new(store.clone()), &dir.path().join("no-dist"));
+    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    let addr = rx.recv().expect("server address");
+    TestServer {
+        base: format!("http://{addr}"),
+        store,
+        _dir: dir,
+    }
+}
+
+/// The demo items of one channel, as the generator made them, in the API's order.
+pub fn expected_items(channel: &str) -> Vec<Record> {
+    let mut items = Vec::new();
+    demo::generate(&CONFIG, |r| {
+        if r.key.channel == channel {
+            items.push(r)
+        }
+    });
+    items.sort_by(|a, b| {
+        let key = |r: &Record| {
+            (
+                r.key.nmicrotimestamp,
+                r.key.id,
+                r.key.microtimestamp.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    items
+}
+
+/// A blocking HTTP client that does not decompress, so tests see the bytes on the wire.
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .expect("client")
+}
