@@ -5,10 +5,12 @@ use std::io::BufReader;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use tickscope_core::PAGE_BYTES;
+use tickscope_server::api::TestOptions;
+use tickscope_server::api::faults::{FaultKind, FaultOptions};
 use tickscope_server::demo::DemoConfig;
 use tickscope_server::import::read_items;
 use tickscope_server::serve::{ServeOptions, seed_demo, serve};
@@ -44,6 +46,8 @@ enum Command {
         /// Cut query pages at this many bytes of item size, as DynamoDB cuts at 1 MB.
         #[arg(long, default_value_t = PAGE_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
         page_bytes: u64,
+        #[command(flatten)]
+        test: TestArgs,
     },
     /// Generate the deterministic demo data set into the store.
     SeedDemo {
@@ -58,6 +62,58 @@ enum Command {
     },
     /// Import items from a file with one original-shaped JSON item per line; bad lines are reported and skipped.
     Import { file: PathBuf },
+}
+
+/// Options for tests; they change `GET /prod/bitstamp` only, never /prod/channels or the dashboard's files.
+#[derive(Args)]
+#[command(next_help_heading = "Options for tests (GET /prod/bitstamp only; all off by default)")]
+struct TestArgs {
+    /// For tests: fail this fraction (0..1) of requests with an injected fault (see --fault-kinds).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = fault_rate)]
+    fault_rate: f64,
+    /// For tests: seed of the PRNG that picks which requests fail and how; same seed and requests, same faults.
+    #[arg(long, value_name = "SEED", default_value_t = FaultOptions::default().seed)]
+    fault_seed: u64,
+    /// For tests: the faults to pick from: 500 (JSON error), 429 (with Retry-After), drop (the connection breaks
+    /// mid-answer), truncate (200 with half the body), slow (the answer after --fault-slow-ms).
+    #[arg(
+        long,
+        value_name = "KINDS",
+        value_delimiter = ',',
+        default_value = "500,429,drop,truncate,slow"
+    )]
+    fault_kinds: Vec<FaultKind>,
+    /// For tests: the delay of a `slow` fault, in ms.
+    #[arg(long, value_name = "MS", default_value_t = FaultOptions::default().slow.as_millis() as u64)]
+    fault_slow_ms: u64,
+    /// For tests: ignore the `cursor` parameter (still checked) and answer page one again, as the original Lambda did.
+    #[arg(long)]
+    ignore_cursor: bool,
+    /// For tests: wait this many ms before answering each request (DynamoDB takes a few hundred ms per 1 MB page).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
+}
+
+impl From<TestArgs> for TestOptions {
+    fn from(args: TestArgs) -> Self {
+        TestOptions {
+            faults: FaultOptions {
+                rate: args.fault_rate,
+                seed: args.fault_seed,
+                kinds: args.fault_kinds,
+                slow: Duration::from_millis(args.fault_slow_ms),
+            },
+            ignore_cursor: args.ignore_cursor,
+            latency: Duration::from_millis(args.latency_ms),
+        }
+    }
+}
+
+fn fault_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("`{text}` is not a probability from 0 to 1")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -83,12 +139,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             addr,
             dist,
             page_bytes,
+            test,
         } => {
             let options = ServeOptions {
                 addr,
                 db: cli.db,
                 dist,
                 page_bytes: page_bytes as usize,
+                test: test.into(),
             };
             tokio::runtime::Runtime::new()?.block_on(serve(options))
         }

@@ -14,6 +14,8 @@ pub struct ServeOptions {
     pub db: PathBuf,
     pub dist: PathBuf,
     pub page_bytes: usize,
+    /// For tests only; the default changes nothing.
+    pub test: api::TestOptions,
 }
 
 pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
@@ -32,7 +34,10 @@ pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Erro
     }
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let app = api::router(Arc::new(store), &options.dist);
+    if options.test.is_active() {
+        tracing::warn!(options = ?options.test, "serving GET /prod/bitstamp with test options");
+    }
+    let app = api::router(Arc::new(store), &options.dist, &options.test);
     // Tests and scripts wait for this first line on stdout. A closed stdout must not stop the server.
     let banner = format!(
         "listening on http://{addr}\n  dashboard: http://{addr}/\n  API:       http://{addr}{}/channels\n",

@@ -2,9 +2,12 @@
 //!
 //! [`handlers`] hold the API's logic as plain async functions of a store and a query string, so the Lambda
 //! entry point can share them; this module only wires them into axum with CORS, compression and logging.
+//! [`TestOptions`] (for tests only, off by default) change how `GET /prod/bitstamp` answers.
 
+pub mod faults;
 pub mod handlers;
 pub mod response;
+pub mod test_options;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,8 +16,9 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -22,21 +26,36 @@ use tracing::Level;
 
 use crate::store::Store;
 use response::ApiResponse;
+use test_options::IgnoreCursor;
+pub use test_options::TestOptions;
 
 /// The original API's stage path.
 pub const STAGE: &str = "/prod";
 
-pub fn router<S: Store>(store: Arc<S>, dist: &Path) -> Router {
+/// The whole app. `test` only changes `GET /prod/bitstamp`; [`TestOptions::default`] changes nothing.
+pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Router {
+    let bitstamp = if test.ignore_cursor {
+        bitstamp_route(Arc::new(IgnoreCursor(store.clone())))
+    } else {
+        bitstamp_route(store.clone())
+    };
     let api = Router::new()
-        .route("/bitstamp", get(bitstamp::<S>).fallback(method_not_allowed))
-        .route("/channels", get(channels::<S>).fallback(method_not_allowed))
-        .fallback(not_found)
-        .with_state(store);
+        .route("/bitstamp", test.wrap(bitstamp))
+        .route(
+            "/channels",
+            get(channels::<S>)
+                .fallback(method_not_allowed)
+                .with_state(store),
+        )
+        .fallback(not_found);
     let dashboard = ServeDir::new(dist).fallback(axum::routing::any(dashboard_not_found));
     Router::new()
         .nest(STAGE, api)
         .fallback_service(dashboard)
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(faults::may_compress)),
+        )
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -49,6 +68,12 @@ pub fn router<S: Store>(store: Arc<S>, dist: &Path) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+fn bitstamp_route<S: Store>(store: Arc<S>) -> MethodRouter {
+    get(bitstamp::<S>)
+        .fallback(method_not_allowed)
+        .with_state(store)
 }
 
 async fn bitstamp<S: Store>(State(store): State<Arc<S>>, RawQuery(query): RawQuery) -> ApiResponse {

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
+use tickscope_server::api::TestOptions;
 use tickscope_server::demo::{self, DemoConfig};
 use tickscope_server::record::Record;
 use tickscope_server::serve::seed_demo;
@@ -20,7 +21,7 @@ pub const CONFIG: DemoConfig = DemoConfig {
 pub struct TestServer {
     pub base: String,
     pub store: SqliteStore,
-    _dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
 }
 
 /// One server per test binary, with DynamoDB's 1 MB pages.
@@ -31,10 +32,35 @@ pub fn server() -> &'static TestServer {
 
 /// Starts a server on its own runtime thread; it lives as long as the test process.
 pub fn start(page_bytes: usize) -> TestServer {
+    start_with(page_bytes, TestOptions::default())
+}
+
+/// [`start`] with test options.
+pub fn start_with(page_bytes: usize, options: TestOptions) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("test.db"), page_bytes).expect("store");
     seed_demo(&store, &CONFIG).expect("seed");
-    let app = tickscope_server::api::router(Arc::new(store.clone()), &dir.path().join("no-dist"));
+    serve(store, Arc::new(dir), options)
+}
+
+impl TestServer {
+    /// The SQLite file of the store.
+    pub fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("test.db")
+    }
+
+    /// Another server over this one's store (no second seeding), with test options.
+    pub fn with_options(&self, options: TestOptions) -> TestServer {
+        serve(self.store.clone(), self.dir.clone(), options)
+    }
+}
+
+fn serve(store: SqliteStore, dir: Arc<tempfile::TempDir>, options: TestOptions) -> TestServer {
+    let app = tickscope_server::api::router(
+        Arc::new(store.clone()),
+        &dir.path().join("no-dist"),
+        &options,
+    );
     let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -51,7 +77,7 @@ pub fn start(page_bytes: usize) -> TestServer {
     TestServer {
         base: format!("http://{addr}"),
         store,
-        _dir: dir,
+        dir,
     }
 }
 

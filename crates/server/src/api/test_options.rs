@@ -1,0 +1,72 @@
+//! For tests: options that change how `GET /prod/bitstamp` answers (and nothing else), all off by default.
+//!
+//! - [`FaultOptions`]: fail a fraction of requests ([`super::faults`]);
+//! - `ignore_cursor`: answer as the original Lambda did, which ignored `cursor` ([`IgnoreCursor`]);
+//! - `latency`: wait before answering, as DynamoDB takes a few hundred ms per 1 MB page ([`delay`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::MethodRouter;
+use tickscope_core::PageRequest;
+
+use super::faults::{self, FaultInjector, FaultOptions};
+use crate::store::{ChannelStats, Page, Store, StoreError};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TestOptions {
+    pub faults: FaultOptions,
+    pub ignore_cursor: bool,
+    /// Added before answering each request.
+    pub latency: Duration,
+}
+
+impl TestOptions {
+    pub fn is_active(&self) -> bool {
+        self.faults.is_active() || self.ignore_cursor || !self.latency.is_zero()
+    }
+
+    /// Wraps the `/bitstamp` route's handlers (not its 405 fallback): faults outermost, so an injected 500 or 429
+    /// comes at once, as from a gateway; then the latency, which the real answer and its broken forms all take.
+    pub(super) fn wrap(&self, mut route: MethodRouter) -> MethodRouter {
+        if !self.latency.is_zero() {
+            route = route.route_layer(middleware::from_fn_with_state(self.latency, delay));
+        }
+        if self.faults.is_active() {
+            let injector = Arc::new(FaultInjector::new(self.faults.clone()));
+            route = route.route_layer(middleware::from_fn_with_state(injector, faults::inject));
+        }
+        route
+    }
+}
+
+/// The middleware of `latency`.
+pub async fn delay(State(latency): State<Duration>, request: Request, next: Next) -> Response {
+    tokio::time::sleep(latency).await;
+    next.run(request).await
+}
+
+/// A store that answers every page request from the start of `[from, to]`, whatever its cursor, as the original
+/// Lambda did. The cursor is still parsed and checked before it gets here: a bad one is still a 400.
+pub struct IgnoreCursor<S>(pub Arc<S>);
+
+impl<S: Store> Store for IgnoreCursor<S> {
+    async fn page(&self, request: &PageRequest) -> Result<Page, StoreError> {
+        let from_the_start = PageRequest {
+            after: None,
+            ..request.clone()
+        };
+        self.0.page(&from_the_start).await
+    }
+
+    async fn channels(&self) -> Result<Vec<ChannelStats>, StoreError> {
+        self.0.channels().await
+    }
+
+    async fn source(&self) -> Result<String, StoreError> {
+        self.0.source().await
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the dashboard for release into dist/ (trunk: cargo build for wasm32, wasm-bindgen, wasm-opt -Oz).
+# Runs setup.sh first unless the caller already did (TICKSCOPE_SETUP_DONE=1).
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/common.sh"
+
+if [[ ${TICKSCOPE_SETUP_DONE:-} != 1 ]]; then
+    ./scripts/setup.sh
+fi
+
+# Trunk.toml's `offline = true` makes trunk run cargo with --offline: fetch the crates first (instant when present).
+cargo fetch --target wasm32-unknown-unknown --quiet
+trunk build --release
+
+for f in dist/*.wasm dist/*.js; do
+    printf 'dist: %-40s %6d KB (%d KB gzipped)\n' "${f#dist/}" $(($(stat -c %s "$f") / 1024)) $(($(gzip -c "$f" | wc -c) / 1024))
+done

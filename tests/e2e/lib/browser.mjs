@@ -1,0 +1,81 @@
+// Shared helpers for the end-to-end tests: the server's URL, a local headless Chromium, and a page that records
+// console errors, page errors and failed requests.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../out');
+
+/** The server's base URL, e.g. `http://127.0.0.1:40123` (set by tests/e2e/run.mjs). */
+export function baseUrl() {
+  const url = process.env.TICKSCOPE_URL;
+  if (!url) throw new Error('TICKSCOPE_URL is not set: run the tests with `node tests/e2e/run.mjs`');
+  return url.replace(/\/$/, '');
+}
+
+/** The API base the dashboard uses by default. */
+export function apiUrl() {
+  return `${baseUrl()}/prod`;
+}
+
+/** A path under tests/e2e/out/ for screenshots and other artifacts. */
+export function outPath(name) {
+  mkdirSync(outDir, { recursive: true });
+  return path.join(outDir, name);
+}
+
+/**
+ * Debian's Chromium (never a downloaded browser), headless. Requests to anything but the loopback go to a dead
+ * proxy and fail, and host names other than localhost do not resolve: the tests reach nothing outside this machine.
+ */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--proxy-server=http://127.0.0.1:9',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+/**
+ * A new page (in its own context) whose problems are recorded:
+ * `problems.consoleErrors`, `problems.pageErrors`, `problems.failedRequests` (network failures and HTTP >= 400),
+ * and every requested URL in `problems.requests`.
+ */
+export async function newPage(browser, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  const page = await context.newPage();
+  const problems = { consoleErrors: [], pageErrors: [], failedRequests: [], requests: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(String(error)));
+  page.on('request', (request) => problems.requests.push(request.url()));
+  page.on('requestfailed', (request) =>
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      problems.failedRequests.push(`${response.request().method()} ${response.url()}: HTTP ${response.status()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+/** Fails unless the page logged no console error, threw nothing and had no failed request. */
+export function assertNoProblems(problems) {
+  assert.deepEqual(problems.pageErrors, [], 'page errors');
+  assert.deepEqual(problems.consoleErrors, [], 'console errors');
+  assert.deepEqual(problems.failedRequests, [], 'failed requests');
+}
