@@ -172,7 +172,7 @@ impl DynamoNumber {
         // Counted arithmetically: ids and timestamps are most of an item's numbers.
         let mut magnitude = value.unsigned_abs();
         let mut trail = 0i64;
-        while magnitude % 10 == 0 {
+        while magnitude.is_multiple_of(10) {
             magnitude /= 10;
             trail += 1;
         }

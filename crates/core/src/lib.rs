@@ -3,14 +3,28 @@
 //! Nothing here knows about a screen, an HTTP server, a database or an async runtime.
 
 pub mod channel;
+pub mod columns;
 pub mod cursor;
 pub mod dynamo_number;
 pub mod item;
 pub mod page;
+pub mod pager;
+pub mod progress;
 pub mod query;
+pub mod response;
+pub mod retry;
+pub mod segments;
+pub mod url_state;
 
 pub use channel::{ChannelKind, KNOWN_CHANNELS};
+pub use columns::{Columns, EventKind, Side, Tick};
 pub use cursor::{CursorError, PageKey};
 pub use item::{EncodedItem, ItemBuilder};
 pub use page::{PAGE_BYTES, PageCut};
+pub use pager::{PagerError, PagerMode, PagerStats, SegmentPager};
+pub use progress::{Coverage, LoadMeter, Progress};
 pub use query::{PageRequest, QueryError};
+pub use response::{PageBatch, PageError, parse_page};
+pub use retry::{Backoff, StatusClass, classify_status};
+pub use segments::ChannelLoad;
+pub use url_state::{TzMode, ViewState, format_iso, format_utc, format_with_offset, parse_iso};

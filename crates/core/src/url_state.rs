@@ -1,0 +1,288 @@
+//! The dashboard's whole view in the URL query string, so that a link reproduces it:
+//!
+//! | key    | value                                                                 | default          |
+//! |--------|-----------------------------------------------------------------------|------------------|
+//! | `api`  | base URL of the API, `http://` or `https://`                          | none (app's own) |
+//! | `ch`   | comma-separated channel names, e.g. `live_trades_btcusd,live_orders_ethusd` | none       |
+//! | `from` | ISO 8601 (`2022-03-21T02:45:00Z`, `…00.123456Z`) or integer µs        | none             |
+//! | `to`   | same as `from`; `from <= to`                                          | none             |
+//! | `tz`   | `utc` or `local`: how times are shown                                 | `utc`            |
+//! | `k`    | parallel segments per channel, 1..=16                                 | 4                |
+//!
+//! Any other key (`iv`, `view`, `zoom`, ...) is kept as it is and written back, so that keys added later survive
+//! a round trip through a version that does not know them. Parsing never fails: a bad value is replaced by its
+//! default and a warning says what was wrong and what is used instead.
+
+use std::collections::BTreeMap;
+
+use crate::channel::ChannelKind;
+
+mod time;
+
+pub use time::{
+    TimeError, US_PER_DAY, US_PER_SECOND, civil_from_days, days_from_civil, days_in_month,
+    format_iso, format_utc, format_with_offset, is_leap_year, parse_iso,
+};
+
+pub const DEFAULT_K: u8 = 4;
+pub const MAX_K: u8 = 16;
+
+/// How times are shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TzMode {
+    #[default]
+    Utc,
+    /// The browser's time zone (the caller supplies the offset; see [`format_with_offset`]).
+    Local,
+}
+
+impl TzMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Utc => "utc",
+            Self::Local => "local",
+        }
+    }
+}
+
+/// Everything the URL says about the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewState {
+    /// Base URL of the API (`http(s)://...`); `None`: the app's default.
+    pub api: Option<String>,
+    /// Channel names, each well-formed, no repeats, in the URL's order.
+    pub channels: Vec<String>,
+    /// Inclusive range, µs since the Unix epoch (non-negative); `None`: the app's default.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub tz: TzMode,
+    /// Parallel segments per channel, 1..=16.
+    pub k: u8,
+    /// Keys this version does not know, with their values, written back unchanged.
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self {
+            api: None,
+            channels: Vec::new(),
+            from: None,
+            to: None,
+            tz: TzMode::Utc,
+            k: DEFAULT_K,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+impl ViewState {
+    /// Reads a query string (with or without the leading `?`). Never fails: bad values become defaults, each
+    /// with a warning. An empty value (`from=`) means the default, without a warning.
+    pub fn parse(query: &str) -> (Self, Vec<String>) {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut state = Self::default();
+        let mut warnings = Vec::new();
+        let mut given: Vec<String> = Vec::new();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if key.is_empty() {
+                continue;
+            }
+            if given.iter().any(|k| *k == key) {
+                warnings.push(format!(
+                    "`{}` is given more than once; using the first value",
+                    clip(&key)
+                ));
+                continue;
+            }
+            given.push(key.to_string());
+            let raw = value;
+            let value = raw.trim();
+            match key.as_ref() {
+                "api" | "ch" | "from" | "to" | "tz" | "k" if value.is_empty() => {}
+                "api" => match check_api(value) {
+                    Ok(()) => state.api = Some(value.to_owned()),
+                    Err(why) => warnings.push(format!(
+                        "`api` {:?} {why}; using the default API",
+                        clip(value)
+                    )),
+                },
+                "ch" => state.channels = parse_channels(value, &mut warnings),
+                "from" => state.from = parse_time_param("from", value, "start", &mut warnings),
+                "to" => state.to = parse_time_param("to", value, "end", &mut warnings),
+                "tz" => match value.to_ascii_lowercase().as_str() {
+                    "utc" => state.tz = TzMode::Utc,
+                    "local" => state.tz = TzMode::Local,
+                    _ => warnings.push(format!(
+                        "`tz` {:?} is not `utc` or `local`; using utc",
+                        clip(value)
+                    )),
+                },
+                "k" => match value.parse::<u8>() {
+                    Ok(k) if (1..=MAX_K).contains(&k) && value.bytes().all(|b| b.is_ascii_digit()) => {
+                        state.k = k
+                    }
+                    _ => warnings.push(format!(
+                        "`k` {:?} is not a number of parallel segments from 1 to {MAX_K}; using {DEFAULT_K}",
+                        clip(value)
+                    )),
+                },
+                // Kept verbatim (untrimmed), to be written back as it came.
+                _ => {
+                    state.extra.insert(key.into_owned(), raw.into_owned());
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (state.from, state.to)
+            && from > to
+        {
+            warnings.push(format!(
+                "`from` ({}) is after `to` ({}); using the default range",
+                format_iso(from),
+                format_iso(to)
+            ));
+            state.from = None;
+            state.to = None;
+        }
+        (state, warnings)
+    }
+
+    /// The query string (without `?`) that [`ViewState::parse`] reads back as this state. Defaults are left
+    /// out; times are written as ISO 8601 UTC, exact to the µs (integer µs outside the years 0000..=9999).
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(api) = &self.api {
+            pairs.push(("api", api.clone()));
+        }
+        if !self.channels.is_empty() {
+            pairs.push(("ch", self.channels.join(",")));
+        }
+        if let Some(from) = self.from {
+            pairs.push(("from", write_time(from)));
+        }
+        if let Some(to) = self.to {
+            pairs.push(("to", write_time(to)));
+        }
+        if self.tz != TzMode::Utc {
+            pairs.push(("tz", self.tz.name().to_owned()));
+        }
+        if self.k != DEFAULT_K {
+            pairs.push(("k", self.k.to_string()));
+        }
+        for (key, value) in &self.extra {
+            pairs.push((key, value.clone()));
+        }
+        let mut out = String::new();
+        for (key, value) in pairs {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            encode_into(&mut out, key);
+            out.push('=');
+            encode_into(&mut out, &value);
+        }
+        out
+    }
+}
+
+/// `Err(why)` unless `value` looks like an absolute http(s) base URL.
+fn check_api(value: &str) -> Result<(), &'static str> {
+    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &value[8..]
+    } else if lower.starts_with("http://") {
+        &value[7..]
+    } else {
+        return Err("is not an http:// or https:// URL");
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err("has no host");
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains spaces or control characters");
+    }
+    if value.contains(['?', '#']) {
+        return Err("must be a base URL, without `?` or `#`");
+    }
+    Ok(())
+}
+
+fn parse_channels(value: &str, warnings: &mut Vec<String>) -> Vec<String> {
+    let mut channels: Vec<String> = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if ChannelKind::of(name).is_none() {
+            warnings.push(format!(
+                "`ch`: {:?} is not a channel name (expected live_trades_<pair> or live_orders_<pair>, e.g. \
+                 live_trades_btcusd); leaving it out",
+                clip(name)
+            ));
+        } else if channels.iter().any(|c| c == name) {
+            warnings.push(format!("`ch`: {name} is listed twice; showing it once"));
+        } else {
+            channels.push(name.to_owned());
+        }
+    }
+    channels
+}
+
+/// Integer µs (digits only) or ISO 8601; non-negative.
+fn parse_time_param(key: &str, value: &str, what: &str, warnings: &mut Vec<String>) -> Option<i64> {
+    let parsed = if value.bytes().all(|b| b.is_ascii_digit()) {
+        value
+            .parse::<i64>()
+            .map_err(|_| "is too large for microseconds since 1970".to_owned())
+    } else {
+        parse_iso(value).map_err(|e| format!("is not a time: {e}"))
+    };
+    match parsed {
+        Ok(us) if us >= 0 => Some(us),
+        Ok(_) => {
+            warnings.push(format!(
+                "`{key}` {:?} is before 1970; using the default range {what}",
+                clip(value)
+            ));
+            None
+        }
+        Err(why) => {
+            warnings.push(format!(
+                "`{key}` {:?} {why}; using the default range {what}",
+                clip(value)
+            ));
+            None
+        }
+    }
+}
+
+/// ISO 8601 when `parse_iso` can read it back, else integer µs.
+fn write_time(us: i64) -> String {
+    let year = civil_from_days(us.div_euclid(US_PER_DAY)).0;
+    if (1970..=9999).contains(&year) {
+        format_iso(us)
+    } else {
+        us.to_string()
+    }
+}
+
+/// Percent-encodes all but unreserved characters and `:` `,` `/` `@`, which are legal in a query and keep
+/// times, channel lists and URLs readable.
+fn encode_into(out: &mut String, text: &str) {
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:,/@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// Echo at most 64 characters of user input in a warning.
+fn clip(value: &str) -> String {
+    match value.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+use super::*;
+use proptest::prelude::*;
+
+const T: i64 = 1_647_830_700_000_000; // 2022-03-21T02:45:00Z
+
+fn parse(q: &str) -> (ViewState, Vec<String>) {
+    ViewState::parse(q)
+}
+
+#[test]
+fn a_full_view_parses() {
+    let (s, w) = parse(
+        "?api=https://abc.execute-api.eu-west-1.amazonaws.com/prod&ch=live_trades_btcusd,live_orders_ethusd\
+         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&iv=1m&view=ohlc&zoom=10,90",
+    );
+    assert_eq!(w, Vec::<String>::new());
+    assert_eq!(
+        s.api.as_deref(),
+        Some("https://abc.execute-api.eu-west-1.amazonaws.com/prod")
+    );
+    assert_eq!(s.channels, vec!["live_trades_btcusd", "live_orders_ethusd"]);
+    assert_eq!(s.from, Some(T));
+    assert_eq!(s.to, Some(T + 13_320_000_000 + 500_000));
+    assert_eq!((s.tz, s.k), (TzMode::Local, 8));
+    assert_eq!(s.extra.get("iv").map(String::as_str), Some("1m"));
+    assert_eq!(s.extra.get("view").map(String::as_str), Some("ohlc"));
+    assert_eq!(s.extra.get("zoom").map(String::as_str), Some("10,90"));
+}
+
+#[test]
+fn an_empty_query_is_the_default_view() {
+    for q in ["", "?", "&&", "api=&ch=&from=&to=&tz=&k="] {
+        assert_eq!(parse(q), (ViewState::default(), vec![]), "{q:?}");
+    }
+    assert_eq!(ViewState::default().to_query(), "");
+}
+
+#[test]
+fn integer_microseconds_are_times_too() {
+    let (s, w) = parse("from=1647830700000000&to=1647830700000001");
+    assert!(w.is_empty());
+    assert_eq!((s.from, s.to), (Some(T), Some(T + 1)));
+    assert_eq!(
+        s.to_query(),
+        "from=2022-03-21T02:45:00Z&to=2022-03-21T02:45:00.000001Z"
+    );
+}
+
+#[test]
+fn bad_values_fall_back_with_a_warning_each() {
+    let (s, w) = parse(
+        "api=ftp://x&ch=live_trades_btcusd,bogus,live_trades_btcusd&from=2022-02-30T00:00:00Z&to=-5&tz=mars&k=17",
+    );
+    assert_eq!(s.api, None);
+    assert_eq!(s.channels, vec!["live_trades_btcusd"]);
+    assert_eq!(
+        (s.from, s.to, s.tz, s.k),
+        (None, None, TzMode::Utc, DEFAULT_K)
+    );
+    assert_eq!(w.len(), 7, "{w:#?}");
+    let all = w.join("\n");
+    for needle in [
+        "`api` \"ftp://x\" is not an http:// or https:// URL; using the default API",
+        "\"bogus\" is not a channel name",
+        "listed twice",
+        "`from` \"2022-02-30T00:00:00Z\" is not a time: day 30 is out of range",
+        "`to` \"-5\" is not a time",
+        "`tz` \"mars\" is not `utc` or `local`; using utc",
+        "`k` \"17\" is not a number of parallel segments from 1 to 16; using 4",
+    ] {
+        assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+    }
+}
+
+#[test]
+fn more_bad_values() {
+    let warn = |q: &str| {
+        let (_, w) = parse(q);
+        assert_eq!(w.len(), 1, "{q}: {w:?}");
+        w[0].clone()
+    };
+    assert!(warn("api=https://").contains("has no host"));
+    assert!(warn("api=http://a b").contains("spaces"));
+    assert!(warn("api=https://x.y/p%3Fq=1").contains("base URL"));
+    assert!(warn("api=/relative").contains("http"));
+    assert!(warn("k=0").contains("`k`"));
+    assert!(warn("k=%2B4").contains("`k`"));
+    assert!(warn("k=four").contains("`k`"));
+    assert!(warn("from=1969-12-31T00:00:00Z").contains("before 1970"));
+    assert!(warn("from=99999999999999999999").contains("too large"));
+    assert!(warn("from=2022-03-21T02:45:00").contains("no zone"));
+    assert!(warn("ch=live_trades_btcusd&ch=b").contains("more than once"));
+    let w = warn("from=2022-03-22&to=2022-03-21");
+    assert!(
+        w.contains("after `to`") && w.contains("default range"),
+        "{w}"
+    );
+    assert_eq!(
+        parse("from=2022-03-22&to=2022-03-21").0,
+        ViewState::default()
+    );
+    let long = "x".repeat(10_000);
+    assert!(warn(&format!("tz={long}")).len() < 200);
+}
+
+#[test]
+fn lenient_forms_are_accepted() {
+    let (s, w) = parse("API=x&tz=UTC&k=16&ch=%20live_trades_btcusd%20,,&api=HTTP://Host:8080");
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(s.api.as_deref(), Some("HTTP://Host:8080"));
+    assert_eq!(s.channels, vec!["live_trades_btcusd"]);
+    assert_eq!((s.tz, s.k), (TzMode::Utc, 16));
+    // Keys are case-sensitive: `API` is an unknown key, kept.
+    assert_eq!(s.extra.get("API").map(String::as_str), Some("x"));
+    // An offset's unencoded `+` arrives as a space.
+    let (s, w) = parse("from=2022-03-21T03:45:00+01:00");
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(s.from, Some(T));
+}
+
+#[test]
+fn written_urls_are_readable_and_round_trip() {
+    let mut s = ViewState {
+        api: Some("http://127.0.0.1:3000/api".into()),
+        channels: vec!["live_orders_btcusd".into(), "live_trades_ethusd".into()],
+        from: Some(T + 123_000),
+        to: Some(T + 3_600_000_000),
+        tz: TzMode::Local,
+        k: 2,
+        ..ViewState::default()
+    };
+    s.extra.insert("zoom".into(), "a&b=c+d e%".into());
+    let q = s.to_query();
+    assert_eq!(
+        q,
+        "api=http://127.0.0.1:3000/api&ch=live_orders_btcusd,live_trades_ethusd\
+         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&zoom=a%26b%3Dc%2Bd%20e%25"
+    );
+    assert_eq!(parse(&q), (s.clone(), vec![]));
+    assert_eq!(parse(&format!("?{q}")).0, s);
+    // Unknown keys survive, values untouched (not trimmed).
+    let (t, _) = parse("view=%20x%20&ch=live_trades_btcusd");
+    assert_eq!(t.extra.get("view").map(String::as_str), Some(" x "));
+    assert_eq!(parse(&t.to_query()).0, t);
+}
+
+#[test]
+fn times_outside_iso_years_are_written_as_integers() {
+    let s = ViewState {
+        from: Some(300_000_000_000_000_000),
+        to: Some(i64::MAX),
+        ..ViewState::default()
+    };
+    let q = s.to_query();
+    assert_eq!(q, format!("from=300000000000000000&to={}", i64::MAX));
+    assert_eq!(parse(&q), (s, vec![]));
+}
+
+fn arb_state() -> impl Strategy<Value = ViewState> {
+    let channel = prop_oneof![
+        Just("live_trades_btcusd".to_owned()),
+        Just("live_trades_ethusd".to_owned()),
+        Just("live_orders_btcusd".to_owned()),
+        "live_orders_[a-z0-9]{2,16}",
+    ];
+    (
+        proptest::option::of(
+            "https?://[a-zA-Z0-9.-]{1,20}(:[0-9]{1,5})?(/[a-zA-Z0-9_.%~-]{0,12}){0,3}",
+        ),
+        prop::collection::vec(channel, 0..5),
+        proptest::option::of(0i64..4_102_444_800_000_000),
+        proptest::option::of(0i64..4_102_444_800_000_000),
+        any::<bool>(),
+        1u8..=16,
+        prop::collection::btree_map("[a-zA-Z_][a-zA-Z0-9_]{0,6}", "\\PC{0,20}", 0..4),
+    )
+        .prop_map(|(api, channels, a, b, local, k, extra)| {
+            let mut unique: Vec<String> = Vec::new();
+            for c in channels {
+                if !unique.contains(&c) {
+                    unique.push(c);
+                }
+            }
+            let (from, to) = match (a, b) {
+                (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
+                other => other,
+            };
+            let extra = extra
+                .into_iter()
+                .filter(|(k, _)| !["api", "ch", "from", "to", "tz", "k"].contains(&k.as_str()))
+                .collect();
+            ViewState {
+                api,
+                channels: unique,
+                from,
+                to,
+                tz: if local { TzMode::Local } else { TzMode::Utc },
+                k,
+                extra,
+            }
+        })
+}
+
+proptest! {
+    #[test]
+    fn any_valid_view_round_trips(state in arb_state()) {
+        let q = state.to_query();
+        prop_assert_eq!(ViewState::parse(&q), (state, vec![]), "{}", q);
+    }
+
+    #[test]
+    fn any_query_parses_to_a_view_that_round_trips(q in "\\PC{0,200}") {
+        let (state, _) = ViewState::parse(&q);
+        prop_assert!((1..=MAX_K).contains(&state.k));
+        prop_assert!(state.channels.iter().all(|c| ChannelKind::of(c).is_some()));
+        let again = state.to_query();
+        prop_assert_eq!(ViewState::parse(&again), (state, vec![]), "{}", again);
+    }
+
+    #[test]
+    fn structured_garbage_never_panics(
+        api in "(https?://[a-z.]{0,10}|\\PC{0,12})",
+        ch in "((live_(trades|orders)_[a-z]{1,4}|\\PC{0,6}),?){0,4}",
+        from in "([0-9]{1,21}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{0,15}Z?|\\PC{0,8})",
+        k in "(-?[0-9]{0,4}|\\PC{0,3})",
+    ) {
+        let q = format!("api={api}&ch={ch}&from={from}&to={from}&k={k}");
+        let (state, _) = ViewState::parse(&q);
+        if let (Some(f), Some(t)) = (state.from, state.to) {
+            prop_assert!(0 <= f && f <= t);
+        }
+    }
+}
