@@ -12,8 +12,10 @@ export TICKSCOPE_SETUP_DONE=1
 step "cargo fmt" cargo fmt --all --check
 # Native: the core and the server. The dashboard only builds for wasm32.
 step "clippy (native)" cargo clippy --workspace --exclude tickscope --all-targets -- -D warnings
-step "clippy (dashboard, wasm32)" cargo clippy -p tickscope --target wasm32-unknown-unknown -- -D warnings
+step "clippy (dashboard, wasm32)" cargo clippy -p tickscope --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "cargo test" cargo test --workspace --exclude tickscope
+step "dashboard browser tests (wasm-bindgen-test, headless Chromium)" \
+    env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" cargo test -p tickscope --target wasm32-unknown-unknown
 # One release build of the dashboard serves every end-to-end test.
 step "dashboard (trunk build --release)" ./scripts/build-dashboard.sh
 # The debug server binary: with --tests, cargo resolves features as `cargo test` did, so this reuses its build

@@ -10,24 +10,46 @@ use gloo_net::http::Request;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-/// The API base when the page names none: the dashboard is served by the API's own host, under `/prod`.
+/// The API base when the link names none: a static build can bake one in (`TICKSCOPE_API` at build time, e.g. the
+/// original API Gateway endpoint); otherwise the page's own origin + `/prod`, as served by tickscope-server.
 pub fn default_base() -> String {
+    if let Some(base) = option_env!("TICKSCOPE_API").filter(|b| !b.is_empty()) {
+        return base.to_owned();
+    }
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     format!("{origin}/prod")
 }
 
-/// The API base in use: the page's `?api=` parameter when given (e.g. `?api=https://xyz.execute-api.../prod`),
-/// otherwise [`default_base`]. Never ends with a `/`.
-pub fn base_from_location() -> String {
-    let from_query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
-        .and_then(|params| params.get("api"))
-        .filter(|api| !api.trim().is_empty());
-    let base = from_query.unwrap_or_else(default_base);
-    base.trim().trim_end_matches('/').to_owned()
+/// A page request's raw answer: the status and the body's bytes (decoded once, in the core, never as a JS string).
+pub struct RawAnswer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// `GET url`, abortable. The request stays CORS-"simple" (a GET with no custom headers): the original API
+/// answers no preflight.
+pub async fn get_bytes(url: &str, signal: &web_sys::AbortSignal) -> Result<RawAnswer, String> {
+    let response = Request::get(url)
+        .abort_signal(Some(signal))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let body = response.binary().await.map_err(|e| e.to_string())?;
+    Ok(RawAnswer { status, body })
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// One channel's summary, from `GET {api}/channels`.
@@ -95,7 +117,7 @@ struct ErrorBody {
     message: Option<String>,
 }
 
-/// `GET {base}/channels`.
+/// `GET {base}/channels` (tickscope-server only: the original API has no such route).
 pub async fn fetch_channels(base: &str) -> Result<Channels, ApiError> {
     get_json(&format!("{base}/channels")).await
 }

@@ -1,99 +1,133 @@
-//! The dashboard's root component.
+//! The dashboard's root: the view from the link, the controls, the load and what it shows.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tickscope_core::ViewState;
 
-use crate::api::{self, ChannelSummary, Channels};
+use crate::api;
+use crate::components::channel_picker::ChannelPicker;
+use crate::components::load_bar::LoadBar;
+use crate::components::messages::Messages;
+use crate::components::progress_view::ProgressView;
+use crate::components::summary::Summary;
+use crate::components::time_range::TimeRange;
+use crate::form::{DATA_WINDOW, Form};
+use crate::link;
+use crate::loader::Loader;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let base = api::base_from_location();
-    let channels = LocalResource::new({
-        let base = base.clone();
-        move || {
-            let base = base.clone();
-            async move { api::fetch_channels(&base).await }
-        }
+    let default_api = api::default_base();
+    let (view, link_warnings) = ViewState::parse(&link::current_query());
+    let autoload = !view.channels.is_empty();
+    let form = Form::new(&view, &default_api);
+    let loader = Loader::new();
+    let snapshot: Signal<crate::loader::Snapshot> = loader.snapshot().into();
+
+    let listed = LocalResource::new(move || {
+        let base = form.api.get();
+        async move { api::fetch_channels(&base).await.ok() }
     });
+    let listed = Signal::derive(move || listed.get().flatten());
+    // The data window: what the API holds of the picked channels (all listed when none is picked).
+    let window = Signal::derive(move || {
+        let picked = form.channels.get();
+        listed
+            .get()
+            .and_then(|l| {
+                let spans = l
+                    .channels
+                    .iter()
+                    .filter(|c| picked.is_empty() || picked.contains(&c.channel));
+                spans
+                    .filter_map(|c| Some((c.first?, c.last?)))
+                    .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+            })
+            .unwrap_or(DATA_WINDOW)
+    });
+
+    let problems = Signal::derive(move || form.problems());
+    let messages = Signal::derive(move || {
+        let mut all: Vec<String> = link_warnings.iter().map(|w| format!("Link: {w}")).collect();
+        all.extend(problems.get());
+        snapshot.with(|s| {
+            for c in &s.channels {
+                if let Some(e) = &c.error {
+                    all.push(format!(
+                        "{} stopped: {e}. Everything loaded so far is kept; Resume continues.",
+                        c.channel
+                    ));
+                }
+            }
+        });
+        all
+    });
+
+    let link_default_api = default_api.clone();
+    let start = {
+        move || {
+            if let Ok(plan) = form.plan() {
+                link::replace_url(&form.view_state(&link_default_api));
+                if let Err(e) = loader.load(&plan) {
+                    web_sys::console::error_1(&e.into());
+                }
+            }
+        }
+    };
+    let (copied, set_copied) = signal(None::<String>);
+    let copy_default_api = default_api.clone();
+    let on_copy = Callback::new(move |()| {
+        let url = link::url_of(&form.view_state(&copy_default_api));
+        spawn_local(async move {
+            let note = if link::copy(&url).await {
+                "Link copied".to_owned()
+            } else {
+                format!("Copy this link: {url}")
+            };
+            set_copied.set(Some(note));
+        });
+    });
+    let on_load = Callback::new({
+        let start = start.clone();
+        move |()| start()
+    });
+    let on_cancel = Callback::new(move |()| loader.cancel());
+    let on_resume = Callback::new(move |()| loader.resume());
+    if autoload {
+        start();
+    }
 
     view! {
         <header class="topbar">
             <h1>"Tickscope"</h1>
-            <p class="api-base">
-                "API " <code data-testid="api-base">{base}</code>
-            </p>
+            <label class="api-base">
+                "API "
+                <input type="url" size="48" data-testid="api" prop:value=move || form.api.get()
+                    on:change=move |ev| form.api.set(event_target_value(&ev).trim().trim_end_matches('/').to_owned()) />
+                <span class="muted" data-testid="api-host">{move || host_of(&form.api.get())}</span>
+            </label>
         </header>
         <main>
-            <section class="panel" aria-labelledby="channels-title">
-                <h2 id="channels-title">"Channels"</h2>
-                {move || match channels.get() {
-                    None => view! { <p class="muted" data-testid="loading">"Loading channels…"</p> }.into_any(),
-                    Some(Ok(data)) => view! { <ChannelList channels=data /> }.into_any(),
-                    Some(Err(error)) => {
-                        view! {
-                            <div class="error" role="alert">
-                                <p data-testid="error-message">{format!("Could not load the channels: {error}")}</p>
-                                <button on:click=move |_| channels.refetch()>"Retry"</button>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                }}
+            <section class="panel controls">
+                <ChannelPicker selected=form.channels listed />
+                <TimeRange form window />
+                <LoadBar
+                    status=Signal::derive(move || snapshot.with(|s| s.status))
+                    k=form.k
+                    can_load=Signal::derive(move || problems.with(Vec::is_empty))
+                    on_load on_cancel on_resume on_copy
+                    copied=copied.into()
+                />
             </section>
+            <Messages messages />
+            <ProgressView snapshot />
+            <Summary snapshot tz=form.tz.into() />
         </main>
     }
 }
 
-#[component]
-fn ChannelList(channels: Channels) -> impl IntoView {
-    let source = channels.source.clone();
-    let rows = channels
-        .channels
-        .into_iter()
-        .map(|c| view! { <ChannelRow summary=c /> })
-        .collect_view();
-    view! {
-        {source.map(|source| view! { <p class="muted">"Source: " <span data-testid="source">{source}</span></p> })}
-        <ul class="channels">{rows}</ul>
-    }
-}
-
-#[component]
-fn ChannelRow(summary: ChannelSummary) -> impl IntoView {
-    let span = match (summary.first, summary.last) {
-        (Some(first), Some(last)) => {
-            format!("{} → {} UTC", format_micros(first), format_micros(last))
-        }
-        _ => "empty".to_owned(),
-    };
-    let testid = format!("channel-{}", summary.channel);
-    view! {
-        <li data-testid=testid data-count=summary.count.to_string()>
-            <span class="channel-name">{summary.channel}</span>
-            <span class="channel-count">{group_thousands(summary.count)}</span>
-            <span class="channel-span muted">{span}</span>
-        </li>
-    }
-}
-
-/// A timestamp in microseconds since the epoch as `YYYY-MM-DD HH:MM:SS` (UTC).
-fn format_micros(micros: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(micros as f64 / 1000.0));
-    let iso = String::from(date.to_iso_string());
-    // `2022-03-21T02:45:00.000Z`
-    iso.get(..19)
-        .map(|s| s.replacen('T', " ", 1))
-        .unwrap_or(iso)
-}
-
-/// `1234567` as `1,234,567`.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+/// `https://abc.execute-api.us-east-1.amazonaws.com/prod` → `abc.execute-api.us-east-1.amazonaws.com`.
+fn host_of(base: &str) -> String {
+    let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or_default().to_owned()
 }

@@ -27,4 +27,7 @@ pub use query::{PageRequest, QueryError};
 pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use segments::ChannelLoad;
-pub use url_state::{TzMode, ViewState, format_iso, format_utc, format_with_offset, parse_iso};
+pub use url_state::{
+    TzMode, ViewState, format_iso, format_iso_with_offset, format_utc, format_with_offset,
+    parse_iso,
+};

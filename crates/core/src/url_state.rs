@@ -21,7 +21,7 @@ mod time;
 
 pub use time::{
     TimeError, US_PER_DAY, US_PER_SECOND, civil_from_days, days_from_civil, days_in_month,
-    format_iso, format_utc, format_with_offset, is_leap_year, parse_iso,
+    format_iso, format_iso_with_offset, format_utc, format_with_offset, is_leap_year, parse_iso,
 };
 
 pub const DEFAULT_K: u8 = 4;

@@ -1,0 +1,39 @@
+//! Load, Cancel, Resume, Copy link, and the number of parallel segments.
+
+use leptos::prelude::*;
+
+use crate::loader::Status;
+
+#[component]
+pub fn LoadBar(
+    status: Signal<Status>,
+    k: RwSignal<u8>,
+    can_load: Signal<bool>,
+    on_load: Callback<()>,
+    on_cancel: Callback<()>,
+    on_resume: Callback<()>,
+    on_copy: Callback<()>,
+    copied: Signal<Option<String>>,
+) -> impl IntoView {
+    let loading = move || status.get() == Status::Loading;
+    let resumable = move || matches!(status.get(), Status::Error | Status::Cancelled);
+    view! {
+        <div class="load-bar">
+            <label title="Time segments loaded in parallel per channel">
+                "Parallel segments "
+                <input type="number" min="1" max="16" data-testid="segments" prop:value=move || k.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<u8>() {
+                            k.set(v.clamp(1, 16));
+                        }
+                    } />
+            </label>
+            <button class="primary" data-testid="load" disabled=move || !can_load.get()
+                on:click=move |_| on_load.run(())>"Load"</button>
+            <button data-testid="cancel" disabled=move || !loading() on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            <button data-testid="resume" disabled=move || !resumable() on:click=move |_| on_resume.run(())>"Resume"</button>
+            <button data-testid="copy-link" on:click=move |_| on_copy.run(())>"Copy link"</button>
+            <span class="muted" data-testid="copied">{move || copied.get()}</span>
+        </div>
+    }
+}

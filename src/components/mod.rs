@@ -1,0 +1,8 @@
+//! The dashboard's pieces, one component per file.
+
+pub mod channel_picker;
+pub mod load_bar;
+pub mod messages;
+pub mod progress_view;
+pub mod summary;
+pub mod time_range;

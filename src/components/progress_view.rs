@@ -1,0 +1,108 @@
+//! Where the load is: overall and per channel, by time covered (items arrive sorted by time, so the share of
+//! the range covered is a true measure), with pages, items, megabytes, rate and ETA.
+
+use leptos::prelude::*;
+
+use crate::loader::{ChannelSnapshot, Snapshot};
+
+#[component]
+pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
+    let overall = move || snapshot.with(|s| s.overall.map(|p| p.percent).unwrap_or(0.0));
+    let items = move || snapshot.with(|s| s.channels.iter().map(|c| c.items).sum::<usize>());
+    let pages = move || snapshot.with(|s| s.channels.iter().map(|c| c.pages).sum::<u64>());
+    let details = move || {
+        snapshot.with(|s| {
+            s.overall.map(|p| {
+                let rate = p
+                    .items_per_second
+                    .map(|r| format!("{r:.0} items/s"))
+                    .unwrap_or_default();
+                let eta = p
+                    .eta_ms
+                    .map(|ms| format!("ETA {:.1} s", ms / 1000.0))
+                    .unwrap_or_default();
+                format!(
+                    "{:.2} MB in {:.1} s · {rate} · {eta}",
+                    p.bytes as f64 / 1e6,
+                    p.elapsed_ms / 1000.0
+                )
+            })
+        })
+    };
+    view! {
+        <section class="panel progress">
+            <div class="status-line">
+                <span class="status" data-testid="status">{move || snapshot.with(|s| s.status.as_str())}</span>
+                <span>
+                    <span data-testid="items-loaded">{move || items().to_string()}</span>" items · "
+                    <span data-testid="pages-loaded">{move || pages().to_string()}</span>" pages"
+                </span>
+                <span class="muted">{details}</span>
+            </div>
+            <Bar percent=Signal::derive(overall) testid="progress" label="All channels".to_owned() />
+            <For each=move || snapshot.get().channels key=|c| c.channel.clone() let(channel)>
+                <ChannelProgress channel=channel.channel.clone() snapshot />
+            </For>
+        </section>
+    }
+}
+
+#[component]
+fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView {
+    let this = {
+        let channel = channel.clone();
+        move || snapshot.with(|s| s.channels.iter().find(|c| c.channel == channel).cloned())
+    };
+    let percent = {
+        let this = this.clone();
+        Signal::derive(move || this().map(|c| c.percent).unwrap_or(0.0))
+    };
+    let line = move || {
+        this().map(|c: ChannelSnapshot| {
+            let retries = if c.retries > 0 {
+                format!(" · {} retries", c.retries)
+            } else {
+                String::new()
+            };
+            format!("{} items · {} pages{retries}", c.items, c.pages)
+        })
+    };
+    let testid = format!("items-{channel}");
+    let count = {
+        let channel = channel.clone();
+        move || {
+            snapshot
+                .with(|s| {
+                    s.channels
+                        .iter()
+                        .find(|c| c.channel == channel)
+                        .map(|c| c.items)
+                        .unwrap_or(0)
+                })
+                .to_string()
+        }
+    };
+    view! {
+        <div class="channel-progress">
+            <Bar percent testid="" label=channel.clone() />
+            <span class="muted">{line}</span>
+            <span hidden data-testid=testid>{count}</span>
+        </div>
+    }
+}
+
+/// A progress bar; `testid` empty for none.
+#[component]
+fn Bar(percent: Signal<f64>, testid: &'static str, label: String) -> impl IntoView {
+    view! {
+        <div class="bar-row">
+            <span class="bar-label">{label.clone()}</span>
+            <div class="bar" role="progressbar" aria-label=label aria-valuemin="0" aria-valuemax="100"
+                aria-valuenow=move || format!("{:.0}", percent.get())
+                data-testid=(!testid.is_empty()).then_some(testid)>
+                <div class="bar-fill" style:width=move || format!("{:.2}%", percent.get())></div>
+            </div>
+            <span class="bar-percent">{move || format!("{:.1} %", percent.get())}</span>
+        </div>
+    }
+}
