@@ -137,6 +137,15 @@ impl Columns {
         *self = out;
     }
 
+    pub fn shrink_to_fit(&mut self) {
+        self.ts.shrink_to_fit();
+        self.id.shrink_to_fit();
+        self.price.shrink_to_fit();
+        self.amount.shrink_to_fit();
+        self.side.shrink_to_fit();
+        self.event.shrink_to_fit();
+    }
+
     /// Bytes held by the vectors' buffers.
     pub fn heap_bytes(&self) -> usize {
         self.ts.capacity() * 8
@@ -176,6 +185,15 @@ mod tests {
         assert_eq!(a.get(3), None);
         a.retain_indices(|i| i != 1);
         assert_eq!((a.ts.clone(), a.get(1)), (vec![1, 3], Some(tick(3))));
+    }
+
+    #[test]
+    fn an_item_takes_34_bytes_once_shrunk() {
+        let mut a = Columns::with_capacity(100);
+        a.push(tick(1));
+        assert_eq!(a.heap_bytes(), 100 * 34);
+        a.shrink_to_fit();
+        assert_eq!(a.heap_bytes(), 34);
     }
 
     #[test]

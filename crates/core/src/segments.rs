@@ -139,6 +139,10 @@ impl ChannelLoad {
                 } else {
                     s.columns.append(&fresh);
                 }
+                if s.pager.is_done() {
+                    // Growth left up to half of each vector unused: give it back once nothing more comes.
+                    s.columns.shrink_to_fit();
+                }
                 Ok(start..s.columns.len())
             }
             Err(e) => {
@@ -302,6 +306,8 @@ mod tests {
         let want: Vec<(i64, i64)> = items.iter().map(|t| (t.ts, t.id)).collect();
         assert_eq!(identities(&load.merged()), want);
         assert_eq!(load.items(), 100);
+        let held: usize = load.segments_columns().map(Columns::heap_bytes).sum();
+        assert_eq!(held, 100 * 34, "finished segments keep no spare capacity");
         assert_eq!(load.stats().items, 100);
         assert_eq!(load.stats().last_ts, Some(990));
         let lens: Vec<usize> = load.segments_columns().map(Columns::len).collect();
