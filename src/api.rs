@@ -29,16 +29,32 @@ pub struct RawAnswer {
 }
 
 /// `GET url`, abortable. The request stays CORS-"simple" (a GET with no custom headers): the original API
-/// answers no preflight.
+/// answers no preflight. Plain `fetch`: gloo-net's builder re-encodes a URL's query and appends a stray `&`.
 pub async fn get_bytes(url: &str, signal: &web_sys::AbortSignal) -> Result<RawAnswer, String> {
-    let response = Request::get(url)
-        .abort_signal(Some(signal))
-        .send()
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_signal(Some(signal));
+    let promise = window.fetch_with_str_and_init(url, &init);
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(js_error)?
+        .into();
+    let status = response.status();
+    let body = gloo_net::http::Response::from(response)
+        .binary()
         .await
         .map_err(|e| e.to_string())?;
-    let status = response.status();
-    let body = response.binary().await.map_err(|e| e.to_string())?;
     Ok(RawAnswer { status, body })
+}
+
+/// A rejected promise's reason as text: an `Error`'s message, a string, or whatever it debug-prints as.
+fn js_error(error: wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(&error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// Resolves after `ms` milliseconds.

@@ -11,7 +11,7 @@ use crate::components::messages::Messages;
 use crate::components::progress_view::ProgressView;
 use crate::components::summary::Summary;
 use crate::components::time_range::TimeRange;
-use crate::form::{DATA_WINDOW, Form};
+use crate::form::{DATA_WINDOW, Form, NO_CHANNEL};
 use crate::link;
 use crate::loader::Loader;
 
@@ -19,6 +19,8 @@ use crate::loader::Loader;
 pub fn App() -> impl IntoView {
     let default_api = api::default_base();
     let (view, link_warnings) = ViewState::parse(&link::current_query());
+    // The link's problems are shown until the user loads a view of their own.
+    let link_warnings = RwSignal::new(link_warnings);
     let autoload = !view.channels.is_empty();
     let form = Form::new(&view, &default_api);
     let loader = Loader::new();
@@ -48,8 +50,12 @@ pub fn App() -> impl IntoView {
 
     let problems = Signal::derive(move || form.problems());
     let messages = Signal::derive(move || {
-        let mut all: Vec<String> = link_warnings.iter().map(|w| format!("Link: {w}")).collect();
-        all.extend(problems.get());
+        let mut all: Vec<String> = link_warnings
+            .get()
+            .iter()
+            .map(|w| format!("Link: {w}"))
+            .collect();
+        all.extend(problems.get().into_iter().filter(|p| p != NO_CHANNEL));
         snapshot.with(|s| {
             for c in &s.channels {
                 if let Some(e) = &c.error {
@@ -89,7 +95,10 @@ pub fn App() -> impl IntoView {
     });
     let on_load = Callback::new({
         let start = start.clone();
-        move |()| start()
+        move |()| {
+            link_warnings.set(Vec::new());
+            start()
+        }
     });
     let on_cancel = Callback::new(move |()| loader.cancel());
     let on_resume = Callback::new(move |()| loader.resume());

@@ -10,6 +10,9 @@ use tickscope_core::{
 
 use crate::loader::LoadPlan;
 
+/// Not an error on a fresh page: Load stays disabled until a channel is picked.
+pub const NO_CHANNEL: &str = "Pick at least one channel";
+
 /// The original data window, used when the API cannot say what it holds.
 pub const DATA_WINDOW: (i64, i64) = (1_647_830_700_000_000, 1_647_844_020_000_000);
 
@@ -60,7 +63,7 @@ impl Form {
             problems.push(e);
         }
         if self.channels.get().is_empty() {
-            problems.push("Pick at least one channel".into());
+            problems.push(NO_CHANNEL.into());
         }
         let api = self.api.get();
         if !(api.starts_with("http://") || api.starts_with("https://")) {

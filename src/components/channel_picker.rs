@@ -11,11 +11,18 @@ pub fn ChannelPicker(
     listed: Signal<Option<Channels>>,
 ) -> impl IntoView {
     let names = move || match listed.get() {
-        Some(channels) if !channels.channels.is_empty() => channels
-            .channels
-            .into_iter()
-            .map(|c| (c.channel, Some(c.count)))
-            .collect::<Vec<_>>(),
+        Some(channels) if !channels.channels.is_empty() => {
+            let mut listed: Vec<_> = channels
+                .channels
+                .into_iter()
+                .map(|c| (c.channel, Some(c.count)))
+                .collect();
+            // The known channels first, in their usual order, whatever order the API lists them in.
+            listed.sort_by_key(|(name, _)| {
+                (KNOWN_CHANNELS.iter().position(|k| k == name), name.clone())
+            });
+            listed
+        }
         _ => KNOWN_CHANNELS
             .iter()
             .map(|c| (c.to_string(), None))

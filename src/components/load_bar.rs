@@ -23,9 +23,9 @@ pub fn LoadBar(
                 "Parallel segments "
                 <input type="number" min="1" max="16" data-testid="segments" prop:value=move || k.get().to_string()
                     on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<u8>() {
-                            k.set(v.clamp(1, 16));
-                        }
+                        // Anything but a whole number from 1 to 16 snaps back to the nearest valid K.
+                        let typed = event_target_value(&ev).trim().parse::<f64>().ok().filter(|v| v.is_finite());
+                        k.set(typed.map_or(k.get_untracked(), |v| v.round().clamp(1.0, 16.0) as u8));
                     } />
             </label>
             <button class="primary" data-testid="load" disabled=move || !can_load.get()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::loader::{ChannelSnapshot, Snapshot};
+use crate::loader::{ChannelSnapshot, Snapshot, Status};
 
 #[component]
 pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
@@ -12,21 +12,17 @@ pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
     let pages = move || snapshot.with(|s| s.channels.iter().map(|c| c.pages).sum::<u64>());
     let details = move || {
         snapshot.with(|s| {
-            s.overall.map(|p| {
-                let rate = p
-                    .items_per_second
-                    .map(|r| format!("{r:.0} items/s"))
-                    .unwrap_or_default();
-                let eta = p
-                    .eta_ms
-                    .map(|ms| format!("ETA {:.1} s", ms / 1000.0))
-                    .unwrap_or_default();
-                format!(
-                    "{:.2} MB in {:.1} s · {rate} · {eta}",
-                    p.bytes as f64 / 1e6,
-                    p.elapsed_ms / 1000.0
-                )
-            })
+            let p = s.overall?;
+            let mut parts = vec![format!(
+                "{:.2} MB in {:.1} s",
+                p.bytes as f64 / 1e6,
+                p.elapsed_ms / 1000.0
+            )];
+            parts.extend(p.items_per_second.map(|r| format!("{r:.0} items/s")));
+            if s.status == Status::Loading {
+                parts.extend(p.eta_ms.map(|ms| format!("ETA {:.1} s", ms / 1000.0)));
+            }
+            Some(parts.join(" · "))
         })
     };
     view! {

@@ -1,12 +1,10 @@
-// The dashboard loads from the server, lists the four channels with the API's counts, and shows an error message
-// (not a blank page) when the API cannot be reached.
+// The dashboard loads from the server, offers the four channels with the API's counts, and still renders its
+// controls (the four known channels, no counts) when the API cannot be reached.
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import { apiUrl, assertNoProblems, baseUrl, launchBrowser, newPage, outPath } from './lib/browser.mjs';
-
-const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
+import { apiUrl, assertNoProblems, baseUrl, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
+import { CHANNELS, closedPort, fetchChannels } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -16,27 +14,46 @@ after(async () => {
   await browser?.close();
 });
 
-test('lists the four channels with the counts of GET /prod/channels', async () => {
-  const response = await fetch(`${apiUrl()}/channels`);
-  assert.equal(response.status, 200);
-  const body = await response.json();
-  const counts = new Map(body.channels.map((c) => [c.channel, c.count]));
-  assert.deepEqual([...counts.keys()].sort(), [...CHANNELS].sort(), 'channels of the API');
+/** The label around the `pick-<channel>` checkbox: the channel's name and, when the API listed it, its count. */
+function channelLabel(page, channel) {
+  return page.locator('label', { has: page.getByTestId(`pick-${channel}`) });
+}
+
+/** Fails unless the controls are there: heading, checkboxes of the four channels, time range, buttons. */
+async function assertControls(page) {
+  assert.ok(await page.getByRole('heading', { name: 'Tickscope' }).isVisible(), 'heading');
+  for (const channel of CHANNELS) {
+    const box = page.getByTestId(`pick-${channel}`);
+    await box.waitFor({ timeout: 30_000 });
+    assert.equal(await box.getAttribute('type'), 'checkbox', `pick-${channel} is a checkbox`);
+    assert.match(await channelLabel(page, channel).textContent(), new RegExp(channel), `${channel} named`);
+  }
+  for (const testid of ['from', 'to', 'tz-utc', 'tz-local', 'segments', 'preset-all', 'api', 'load', 'cancel', 'resume', 'copy-link']) {
+    assert.ok(await page.getByTestId(testid).isVisible(), `${testid} visible`);
+  }
+  assert.equal((await page.getByTestId('status').textContent()).trim(), 'idle', 'status');
+  assert.equal(await page.getByTestId('items-loaded').textContent(), '0', 'items-loaded');
+}
+
+test('offers the four channels with the counts of GET /prod/channels', async () => {
+  const { channels } = await fetchChannels(apiUrl());
+  assert.deepEqual([...channels.keys()].sort(), [...CHANNELS].sort(), 'channels of the API');
 
   for (const colorScheme of ['light', 'dark']) {
     const { context, page, problems } = await newPage(browser, { colorScheme });
     await page.goto(`${baseUrl()}/`);
     await page.getByRole('heading', { name: 'Tickscope' }).waitFor();
-    assert.equal(await page.getByTestId('api-base').textContent(), apiUrl());
+    assert.equal(await page.getByTestId('api').inputValue(), apiUrl(), 'the default API base is ours');
 
     for (const channel of CHANNELS) {
-      const row = page.getByTestId(`channel-${channel}`);
-      await row.waitFor({ timeout: 30_000 });
-      assert.equal(await row.getAttribute('data-count'), String(counts.get(channel)), `${channel} count`);
-      const shown = await row.locator('.channel-count').textContent();
-      assert.equal(shown.replaceAll(',', ''), String(counts.get(channel)), `${channel} count as shown`);
+      // The counts arrive with GET /channels, after the first render.
+      const want = String(channels.get(channel).count);
+      const label = channelLabel(page, channel);
+      await label.filter({ hasText: want }).waitFor({ timeout: 30_000 });
+      assert.match(await label.textContent(), new RegExp(`${channel}\\s+${want} items`), `${channel} with its count`);
+      assert.equal(await page.getByTestId(`pick-${channel}`).isChecked(), false, `${channel} not picked`);
     }
-    assert.equal(await page.getByTestId('error-message').count(), 0);
+    await assertControls(page);
 
     // ECharts comes from our own server, as a global for the wasm app.
     assert.equal(await page.evaluate(() => typeof window.echarts?.init), 'function');
@@ -46,34 +63,43 @@ test('lists the four channels with the counts of GET /prod/channels', async () =
       `only local requests: ${problems.requests.join(', ')}`,
     );
 
-    await page.screenshot({ path: outPath(colorScheme === 'light' ? 'dashboard.png' : 'dashboard-dark.png') });
+    await screenshot(page, colorScheme === 'light' ? 'dashboard.png' : 'dashboard-dark.png');
     assertNoProblems(problems);
     await context.close();
   }
 });
 
-test('shows an error message when the API cannot be reached', async () => {
-  const closedPort = await new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-  const deadApi = `http://127.0.0.1:${closedPort}/prod`;
+test('renders its controls with the four known channels when the API cannot be reached', async () => {
+  const deadApi = `http://127.0.0.1:${await closedPort()}/prod`;
 
   const { context, page, problems } = await newPage(browser);
   await page.goto(`${baseUrl()}/?api=${encodeURIComponent(deadApi)}`);
-  const error = page.getByTestId('error-message');
-  await error.waitFor({ timeout: 30_000 });
-  assert.match(await error.textContent(), /could not be reached/);
-  assert.equal(await page.getByTestId('api-base').textContent(), deadApi);
-  assert.ok(await page.getByRole('heading', { name: 'Tickscope' }).isVisible());
-  await page.screenshot({ path: outPath('dashboard-error.png') });
+  await page.getByRole('heading', { name: 'Tickscope' }).waitFor();
+  assert.equal(await page.getByTestId('api').inputValue(), deadApi, 'the API base of the link');
+  // Wait for GET /channels to have failed, then check that the page is whole.
+  await waitForFailedChannels(problems, deadApi);
+  await assertControls(page);
+  for (const channel of CHANNELS) {
+    assert.doesNotMatch(await channelLabel(page, channel).textContent(), /\d+ items/, `${channel}: no count`);
+  }
+  assert.ok((await page.locator('body').innerText()).length > 100, 'not a blank page');
+  await screenshot(page, 'dashboard-error.png');
 
-  // The failed fetch is the only problem.
+  // The failed fetch of /channels is the only problem.
   assert.deepEqual(problems.pageErrors, []);
   assert.ok(problems.failedRequests.length > 0);
   assert.ok(problems.failedRequests.every((r) => r.includes(deadApi)), problems.failedRequests.join('\n'));
-  assert.ok(problems.consoleErrors.every((e) => /ERR_CONNECTION_REFUSED|Failed to fetch/.test(e)), problems.consoleErrors.join('\n'));
+  assert.ok(
+    problems.consoleErrors.every((e) => /ERR_CONNECTION_REFUSED|Failed to fetch/.test(e)),
+    problems.consoleErrors.join('\n'),
+  );
   await context.close();
 });
+
+async function waitForFailedChannels(problems, deadApi, timeout = 30_000) {
+  const until = Date.now() + timeout;
+  while (!problems.failedRequests.some((r) => r.includes(`${deadApi}/channels`))) {
+    if (Date.now() > until) throw new Error(`GET ${deadApi}/channels did not fail within ${timeout / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

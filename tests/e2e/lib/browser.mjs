@@ -79,3 +79,34 @@ export function assertNoProblems(problems) {
   assert.deepEqual(problems.consoleErrors, [], 'console errors');
   assert.deepEqual(problems.failedRequests, [], 'failed requests');
 }
+
+/** A full-page screenshot to tests/e2e/out/NAME, with CSS transitions (the progress bars') run to their end. */
+export function screenshot(page, name) {
+  return page.screenshot({ path: outPath(name), fullPage: true, animations: 'disabled' });
+}
+
+const cleanups = new WeakMap();
+
+/**
+ * Runs `fn` after the test `t`, before what was deferred earlier (last in, first out: a page closes before the
+ * server it talks to stops). Every cleanup runs; the first error is thrown.
+ */
+export function defer(t, fn) {
+  let stack = cleanups.get(t);
+  if (!stack) {
+    stack = [];
+    cleanups.set(t, stack);
+    t.after(async () => {
+      let failure;
+      while (stack.length) {
+        try {
+          await stack.pop()();
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      if (failure) throw failure;
+    });
+  }
+  stack.push(fn);
+}

@@ -1,0 +1,160 @@
+// Helpers for tests that drive the dashboard: the API's channel list, links that autoload, waiting for a status,
+// reading the counters, and an in-page probe that timestamps status changes and fetches.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { baseUrl, outPath } from './browser.mjs';
+
+export const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
+
+/** `GET {api}/channels` → `{ channels: Map(name → {count, first, last}), from, to }` (the whole data window). */
+export async function fetchChannels(api) {
+  const response = await fetch(`${api}/channels`);
+  assert.equal(response.status, 200, `GET ${api}/channels`);
+  const body = await response.json();
+  const channels = new Map(body.channels.map((c) => [c.channel, c]));
+  const spans = body.channels.filter((c) => c.first != null && c.last != null);
+  return {
+    channels,
+    from: Math.min(...spans.map((c) => c.first)),
+    to: Math.max(...spans.map((c) => c.last)),
+  };
+}
+
+/**
+ * The dashboard's URL for a view: `{ ch: [...], from, to, k, api, tz, extra }`; anything left out is left out of
+ * the link. `origin` defaults to the main server.
+ */
+export function dashboardUrl({ ch, from, to, k, api, tz, ...extra } = {}, origin = baseUrl()) {
+  const params = new URLSearchParams();
+  if (ch) params.set('ch', Array.isArray(ch) ? ch.join(',') : ch);
+  if (from != null) params.set('from', String(from));
+  if (to != null) params.set('to', String(to));
+  if (k != null) params.set('k', String(k));
+  if (api != null) params.set('api', api);
+  if (tz != null) params.set('tz', tz);
+  for (const [key, value] of Object.entries(extra)) params.set(key, String(value));
+  return `${origin}/?${params}`;
+}
+
+/**
+ * Installed before the page's own scripts (`context.addInitScript` / `page.addInitScript`): records in `window.__probe`
+ * every change of the `status` hook (`statuses: [{status, t}]`), every `fetch` (`fetches: [{url, t}]`) and every
+ * click on a `data-testid` element (`clicks: [{testid, t}]`), with `t` = `performance.now()` (ms since navigation
+ * start). The dashboard's requests go through the global `fetch` (wasm-bindgen's glue looks it up on each call).
+ */
+export function installProbe() {
+  const probe = { statuses: [], fetches: [], clicks: [] };
+  window.__probe = probe;
+  const originalFetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    probe.fetches.push({ url, t: performance.now() });
+    return originalFetch.call(this, input, init);
+  };
+  document.addEventListener(
+    'click',
+    (event) => {
+      const target = event.target instanceof Element ? event.target.closest('[data-testid]') : null;
+      if (target) probe.clicks.push({ testid: target.getAttribute('data-testid'), t: performance.now() });
+    },
+    true,
+  );
+  let last;
+  const check = () => {
+    const status = document.querySelector('[data-testid="status"]')?.textContent ?? null;
+    if (status !== last) {
+      last = status;
+      probe.statuses.push({ status, t: performance.now() });
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+/** The `status` hook's text. */
+export async function status(page) {
+  return (await page.getByTestId('status').textContent())?.trim();
+}
+
+/**
+ * Waits until `status` is one of `settled` (default: done, error, cancelled), then fails unless it is `want`,
+ * quoting the `error-message` box. Returns the in-page time (ms since navigation start) at which it got there,
+ * when the probe is installed.
+ */
+export async function waitForStatus(page, want, { timeout = 120_000, settled = ['done', 'error', 'cancelled'] } = {}) {
+  const stops = [...new Set([want, ...settled])];
+  await page
+    .waitForFunction(
+      (stops) => stops.includes(document.querySelector('[data-testid="status"]')?.textContent?.trim()),
+      stops,
+      { timeout, polling: 50 },
+    )
+    .catch(async (error) => {
+      throw new Error(
+        `status did not become ${stops.join('|')} within ${timeout / 1000} s: it is ${await status(page)} ` +
+          `with ${await count(page, 'items-loaded')} items; messages: ${await messages(page)}`,
+        { cause: error },
+      );
+    });
+  const got = await status(page);
+  assert.equal(got, want, `status; messages: ${await messages(page)}`);
+  return page.evaluate(
+    (want) => window.__probe?.statuses.findLast((s) => s.status === want)?.t ?? null,
+    want,
+  );
+}
+
+/** The number in a digits-only hook (`items-loaded`, `pages-loaded`, `items-<channel>`). */
+export async function count(page, testid) {
+  const text = (await page.getByTestId(testid).textContent())?.trim() ?? '';
+  assert.match(text, /^\d+$/, `${testid} is digits`);
+  return Number(text);
+}
+
+/** The text of the `error-message` box, or '' when there is none. */
+export async function messages(page) {
+  const box = page.getByTestId('error-message');
+  return (await box.count()) ? ((await box.textContent()) ?? '').trim() : '';
+}
+
+/** Fails unless `items-loaded` is the sum of `expected` (Map name → count) and each `items-<channel>` is its count. */
+export async function assertCounts(page, expected) {
+  let total = 0;
+  for (const [channel, want] of expected) {
+    assert.equal(await count(page, `items-${channel}`), want, `items-${channel}`);
+    total += want;
+  }
+  assert.equal(await count(page, 'items-loaded'), total, 'items-loaded');
+}
+
+/** The `progress` bar's aria-valuenow, as a number. */
+export async function progress(page) {
+  return Number(await page.getByTestId('progress').getAttribute('aria-valuenow'));
+}
+
+/** Appends `entries` to tests/e2e/out/timings.json (an array of objects, created when missing). */
+export function recordTimings(...entries) {
+  const file = outPath('timings.json');
+  let all = [];
+  try {
+    all = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Array.isArray(all)) all = [];
+  } catch {
+    all = [];
+  }
+  all.push(...entries);
+  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+/** A port on 127.0.0.1 where nothing listens (bound, then closed). */
+export async function closedPort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+      .on('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
+  });
+}
