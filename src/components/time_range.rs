@@ -15,13 +15,6 @@ pub fn TimeRange(form: Form, window: Signal<(i64, i64)>) -> impl IntoView {
             form.set_range(from, to);
         }
     };
-    let micros = |text: RwSignal<String>| {
-        move || {
-            parse_time(&text.get())
-                .map(|us| us.to_string())
-                .unwrap_or_default()
-        }
-    };
     view! {
         <fieldset class="time-range">
             <legend>"Time range"</legend>
@@ -39,18 +32,8 @@ pub fn TimeRange(form: Form, window: Signal<(i64, i64)>) -> impl IntoView {
                     " Local time"
                 </label>
             </div>
-            <label class="time">
-                "From "
-                <input type="text" data-testid="from" prop:value=move || form.from.get()
-                    on:change=move |ev| form.from.set(event_target_value(&ev)) />
-                <span class="muted micros" data-testid="from-us">{micros(form.from)}</span>
-            </label>
-            <label class="time">
-                "To "
-                <input type="text" data-testid="to" prop:value=move || form.to.get()
-                    on:change=move |ev| form.to.set(event_target_value(&ev)) />
-                <span class="muted micros" data-testid="to-us">{micros(form.to)}</span>
-            </label>
+            <TimeInput label="From " testid="from" text=form.from />
+            <TimeInput label="To " testid="to" text=form.to />
             <div class="presets">
                 <button type="button" data-testid="preset-all" on:click=preset(|w| w)>"Whole window"</button>
                 <button type="button" on:click=preset(|(f, t)| (f, t.min(f + 15 * MINUTE)))>"First 15 min"</button>
@@ -59,5 +42,23 @@ pub fn TimeRange(form: Form, window: Signal<(i64, i64)>) -> impl IntoView {
                 <button type="button" on:click=preset(|(f, t)| (f.max(t - 15 * MINUTE), t))>"Last 15 min"</button>
             </div>
         </fieldset>
+    }
+}
+
+/// One time: typed as ISO 8601 or µs, shown back as the µs it means (`<testid>-us`).
+#[component]
+fn TimeInput(label: &'static str, testid: &'static str, text: RwSignal<String>) -> impl IntoView {
+    let micros = move || {
+        parse_time(&text.get())
+            .map(|us| us.to_string())
+            .unwrap_or_default()
+    };
+    view! {
+        <label class="time">
+            {label}
+            <input type="text" data-testid=testid prop:value=move || text.get()
+                on:change=move |ev| text.set(event_target_value(&ev)) />
+            <span class="muted micros" data-testid=format!("{testid}-us")>{micros}</span>
+        </label>
     }
 }

@@ -1,22 +1,13 @@
 //! The `tickscope-server` binary: import, seed-demo, serve and graceful shutdown.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tickscope-server");
+use common::run_binary;
 
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run binary");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+const BIN: &str = env!("CARGO_BIN_EXE_tickscope-server");
 
 #[test]
 fn import_reports_bad_lines_loads_the_rest_and_reimports_without_duplicates() {
@@ -39,7 +30,7 @@ fn import_reports_bad_lines_loads_the_rest_and_reimports_without_duplicates() {
     let db_arg = db.to_str().unwrap();
     let file_arg = file.to_str().unwrap();
     for _ in 0..2 {
-        let (ok, stdout, stderr) = run(&["--db", db_arg, "import", file_arg]);
+        let (ok, stdout, stderr) = run_binary(&["--db", db_arg, "import", file_arg]);
         assert!(ok, "{stderr}");
         assert!(
             stdout.contains("imported 2 items") && stdout.contains("2 bad lines skipped"),
@@ -68,7 +59,7 @@ fn import_reports_bad_lines_loads_the_rest_and_reimports_without_duplicates() {
 fn import_of_a_missing_file_fails_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("i.db");
-    let (ok, _, stderr) = run(&[
+    let (ok, _, stderr) = run_binary(&[
         "--db",
         db.to_str().unwrap(),
         "import",
@@ -86,7 +77,7 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let db_arg = db.to_str().unwrap();
-    let (ok, stdout, stderr) = run(&[
+    let (ok, stdout, stderr) = run_binary(&[
         "--db",
         db_arg,
         "seed-demo",

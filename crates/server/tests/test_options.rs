@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{CONFIG, TestServer, client, expected_items, server};
+use common::{CONFIG, TestServer, client, expected_items, run_binary, server};
 use reqwest::blocking::Response;
 use serde_json::Value;
 use tickscope_core::PageKey;
@@ -354,22 +354,9 @@ fn latency_delays_each_bitstamp_answer_and_nothing_else() {
     assert!(started.elapsed() < latency, "{:?}", started.elapsed());
 }
 
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run binary");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 #[test]
 fn serve_help_shows_the_options_for_tests_and_bad_values_are_refused() {
-    let (ok, help, _) = run(&["serve", "--help"]);
+    let (ok, help, _) = run_binary(&["serve", "--help"]);
     assert!(ok);
     assert!(help.contains("Options for tests"), "{help}");
     for flag in [
@@ -390,7 +377,7 @@ fn serve_help_shows_the_options_for_tests_and_bad_values_are_refused() {
         (["--fault-rate", "1.5"], "not a probability"),
         (["--fault-kinds", "500,boom"], "unknown fault kind `boom`"),
     ] {
-        let (ok, _, stderr) = run(&[&["serve"][..], &args[..]].concat());
+        let (ok, _, stderr) = run_binary(&[&["serve"][..], &args[..]].concat());
         assert!(!ok && stderr.contains(error), "{args:?}: {stderr}");
     }
 }

@@ -110,3 +110,17 @@ pub fn client() -> reqwest::blocking::Client {
         .build()
         .expect("client")
 }
+
+/// Runs the `tickscope-server` binary to completion: (success, stdout, stderr).
+pub fn run_binary(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tickscope-server"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run binary");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
