@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows about a screen, an HTTP server, a database or an async runtime.
 
+pub mod aggregate;
 pub mod channel;
 pub mod columns;
 pub mod cursor;
