@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use tickscope_core::ViewState;
 
 use crate::api;
+use crate::components::channel_panel::ChannelPanel;
 use crate::components::channel_picker::ChannelPicker;
 use crate::components::load_bar::LoadBar;
 use crate::components::messages::Messages;
@@ -130,6 +131,10 @@ pub fn App() -> impl IntoView {
             </section>
             <Messages messages />
             <ProgressView snapshot />
+            <For each=move || snapshot.with(|s| s.channels.iter().map(|c| c.channel.clone()).collect::<Vec<_>>())
+                key=|c| c.clone() let(channel)>
+                <ChannelPanel channel loader snapshot />
+            </For>
             <Summary snapshot tz=form.tz.into() />
         </main>
     }

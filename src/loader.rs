@@ -165,6 +165,15 @@ impl Loader {
     }
 }
 
+impl Loader {
+    /// Reads the loaded data of `channel`, if it is part of the current load.
+    pub fn with_channel<T>(&self, channel: &str, f: impl FnOnce(&ChannelLoad) -> T) -> Option<T> {
+        let cell = self.state();
+        let state = cell.borrow();
+        state.loads.iter().find(|l| l.channel() == channel).map(f)
+    }
+}
+
 impl Default for Loader {
     fn default() -> Self {
         Self::new()

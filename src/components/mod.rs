@@ -1,5 +1,6 @@
 //! The dashboard's pieces, one component per file.
 
+pub mod channel_panel;
 pub mod channel_picker;
 pub mod load_bar;
 pub mod messages;

@@ -1,0 +1,95 @@
+//! An orders channel: where orders sit (a heatmap of price × time weighted by amount, bids and asks), and the
+//! order flow per interval.
+
+use charming::Chart;
+use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend, VisualMap};
+use charming::datatype::DataPoint;
+use charming::element::{AxisType, ItemStyle, Tooltip, Trigger};
+use charming::series::{Bar, Heatmap as HeatmapSeries};
+use tickscope_core::aggregate::{Flow, Heatmap};
+use tickscope_core::format_utc;
+
+use super::ms;
+
+/// Bids and asks as two heatmap series over the same grid, each with its own colour scale.
+pub fn orders_chart(heatmap: &Heatmap) -> Chart {
+    let times: Vec<String> = heatmap
+        .time
+        .iter()
+        .map(|&t| format_utc(t)[11..19].to_owned())
+        .collect();
+    let prices: Vec<String> = heatmap
+        .price_edges
+        .windows(2)
+        .map(|e| format!("{:.2}", e[0]))
+        .collect();
+    let cells = |weights: &[f32]| -> Vec<Vec<DataPoint>> {
+        let mut out = Vec::new();
+        for column in 0..heatmap.columns {
+            for row in 0..heatmap.rows {
+                let w = weights[heatmap.index(column, row)];
+                if w > 0.0 {
+                    out.push(vec![
+                        (column as f64).into(),
+                        (row as f64).into(),
+                        f64::from(w).into(),
+                    ]);
+                }
+            }
+        }
+        out
+    };
+    let scale = |series: f64, color: &str| {
+        VisualMap::new()
+            .show(false)
+            .series_index(series)
+            .min(0)
+            .max(f64::from(heatmap.max_weight.max(f32::MIN_POSITIVE)))
+            .in_range(
+                charming::component::VisualMapChannel::new().color(vec!["rgba(0,0,0,0)", color]),
+            )
+    };
+    Chart::new()
+        .grid(Grid::new().left("10%").right("3%").top("12%").bottom("18%"))
+        .legend(Legend::new().data(vec!["Bids", "Asks"]))
+        .tooltip(Tooltip::new())
+        .x_axis(Axis::new().type_(AxisType::Category).data(times))
+        .y_axis(Axis::new().type_(AxisType::Category).data(prices))
+        .visual_map(scale(0.0, "#16a34a"))
+        .visual_map(scale(1.0, "#dc2626"))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider))
+        .series(HeatmapSeries::new().name("Bids").data(cells(&heatmap.bids)))
+        .series(HeatmapSeries::new().name("Asks").data(cells(&heatmap.asks)))
+}
+
+/// Created, changed and deleted events per interval, stacked.
+pub fn flow_chart(flow: &Flow) -> Chart {
+    let series = |name: &str, color: &str, counts: Vec<u64>| {
+        let data: Vec<Vec<f64>> = flow
+            .start
+            .iter()
+            .zip(counts)
+            .map(|(&t, n)| vec![ms(t), n as f64])
+            .collect();
+        Bar::new()
+            .name(name)
+            .stack("events")
+            .item_style(ItemStyle::new().color(color))
+            .data(data)
+    };
+    let total = |by: &tickscope_core::aggregate::BySide<Vec<u64>>| -> Vec<u64> {
+        by.buy.iter().zip(&by.sell).map(|(b, s)| b + s).collect()
+    };
+    Chart::new()
+        .grid(Grid::new().left("8%").right("3%").top("12%").bottom("18%"))
+        .legend(Legend::new().data(vec!["created", "changed", "deleted"]))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .x_axis(Axis::new().type_(AxisType::Time))
+        .y_axis(Axis::new().type_(AxisType::Value))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider))
+        .series(series("created", "#2563eb", total(&flow.created)))
+        .series(series("changed", "#f59e0b", total(&flow.changed)))
+        .series(series("deleted", "#6b7280", total(&flow.deleted)))
+}

@@ -1,0 +1,80 @@
+// Charts: after a load every chart container holds a drawn canvas, and the summary cells match statistics this
+// test computes itself from the API's items.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
+import { CHANNELS, dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Every item of `channel` in [from, to], following LastEvaluatedKey. */
+async function allItems(channel, from, to) {
+  const items = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ channel, from: String(from), to: String(to) });
+    if (cursor) query.set('cursor', cursor);
+    const body = (await (await fetch(`${apiUrl()}/bitstamp?${query}`)).json()).body;
+    items.push(...body.Items);
+    cursor = body.LastEvaluatedKey ? Buffer.from(JSON.stringify(body.LastEvaluatedKey)).toString('base64url') : null;
+  } while (cursor);
+  return items;
+}
+
+/** The trade statistics the dashboard shows, computed plainly. */
+function tradeStats(items) {
+  const trades = items.filter((i) => i.event === 'trade');
+  let volume = 0;
+  let quote = 0;
+  for (const t of trades) {
+    volume += Number(t.amount);
+    quote += Number(t.price) * Number(t.amount);
+  }
+  const prices = trades.map((t) => Number(t.price));
+  return {
+    open: prices[0],
+    high: Math.max(...prices),
+    low: Math.min(...prices),
+    close: prices.at(-1),
+    vwap: quote / volume,
+    volume,
+    trades: trades.length,
+  };
+}
+
+test('every chart is drawn and the summary matches the API items', async () => {
+  const { from, to } = await fetchChannels(apiUrl());
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: CHANNELS, from, to, k: 4 }));
+  await waitForStatus(page, 'done');
+
+  for (const channel of CHANNELS) {
+    const kinds = channel.includes('trades') ? ['price', 'volume'] : ['orders', 'flow'];
+    for (const kind of kinds) {
+      const canvas = page.getByTestId(`chart-${kind}-${channel}`).locator('canvas');
+      await canvas.first().waitFor({ timeout: 10_000 });
+      const size = await canvas.first().evaluate((c) => [c.width, c.height]);
+      assert.ok(size[0] > 100 && size[1] > 100, `chart-${kind}-${channel} canvas ${size}`);
+    }
+  }
+
+  for (const channel of CHANNELS.filter((c) => c.includes('trades'))) {
+    const want = tradeStats(await allItems(channel, from, to));
+    for (const [name, value] of Object.entries(want)) {
+      const cell = page.getByTestId(`stat-${channel}-${name}`);
+      const shown = Number(await cell.textContent());
+      const tolerance = Math.abs(value) * 1e-9;
+      assert.ok(Math.abs(shown - value) <= tolerance, `${channel} ${name}: shown ${shown}, computed ${value}`);
+    }
+  }
+  await screenshot(page, 'charts.png');
+  assertNoProblems(problems);
+  await context.close();
+});
