@@ -7,12 +7,13 @@ use tickscope_core::ViewState;
 use crate::api;
 use crate::components::channel_panel::ChannelPanel;
 use crate::components::channel_picker::ChannelPicker;
+use crate::components::interval_picker::IntervalPicker;
 use crate::components::load_bar::LoadBar;
 use crate::components::messages::Messages;
 use crate::components::progress_view::ProgressView;
 use crate::components::summary::Summary;
 use crate::components::time_range::TimeRange;
-use crate::form::{DATA_WINDOW, Form, NO_CHANNEL};
+use crate::form::{DATA_WINDOW, Form, NO_CHANNEL, interval_warning};
 use crate::link;
 use crate::loader::Loader;
 
@@ -21,7 +22,12 @@ pub fn App() -> impl IntoView {
     let default_api = api::default_base();
     let (view, link_warnings) = ViewState::parse(&link::current_query());
     // The link's problems are shown until the user loads a view of their own.
-    let link_warnings = RwSignal::new(link_warnings);
+    let link_warnings = RwSignal::new(
+        link_warnings
+            .into_iter()
+            .chain(interval_warning(&view))
+            .collect::<Vec<_>>(),
+    );
     let autoload = !view.channels.is_empty();
     let form = Form::new(&view, &default_api);
     let loader = Loader::new();
@@ -103,6 +109,8 @@ pub fn App() -> impl IntoView {
     });
     let on_cancel = Callback::new(move |()| loader.cancel());
     let on_resume = Callback::new(move |()| loader.resume());
+    let iv_default_api = default_api.clone();
+    let on_interval = Callback::new(move |()| link::replace_url(&form.view_state(&iv_default_api)));
     if autoload {
         start();
     }
@@ -128,12 +136,13 @@ pub fn App() -> impl IntoView {
                     on_load on_cancel on_resume on_copy
                     copied=copied.into()
                 />
+                <IntervalPicker iv=form.iv on_change=on_interval />
             </section>
             <Messages messages />
             <ProgressView snapshot />
             <For each=move || snapshot.with(|s| s.channels.iter().map(|c| c.channel.clone()).collect::<Vec<_>>())
                 key=|c| c.clone() let(channel)>
-                <ChannelPanel channel loader snapshot />
+                <ChannelPanel channel loader snapshot interval=form.iv.into() />
             </For>
             <Summary snapshot tz=form.tz.into() />
         </main>

@@ -4,11 +4,23 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use tickscope_core::aggregate::Interval;
 use tickscope_core::{
     ChannelKind, TzMode, ViewState, format_iso, format_iso_with_offset, parse_iso,
 };
 
 use crate::loader::LoadPlan;
+
+/// The link key of the charts' interval.
+pub const IV: &str = "iv";
+
+/// What is wrong with a link's `iv`, if anything.
+pub fn interval_warning(view: &ViewState) -> Option<String> {
+    let name = view.extra.get(IV)?;
+    Interval::parse(name).is_none().then(|| {
+        format!("`iv` {name:?} is not an interval (1s, 5s, 15s, 1m, 5m, 15m, 1h); using auto")
+    })
+}
 
 /// Not an error on a fresh page: Load stays disabled until a channel is picked.
 pub const NO_CHANNEL: &str = "Pick at least one channel";
@@ -24,6 +36,8 @@ pub struct Form {
     pub to: RwSignal<String>,
     pub tz: RwSignal<TzMode>,
     pub k: RwSignal<u8>,
+    /// The charts' interval; `None`: chosen from the range.
+    pub iv: RwSignal<Option<Interval>>,
     /// Link keys of later features, kept so that a link survives a round trip.
     extra: StoredValue<BTreeMap<String, String>>,
 }
@@ -42,6 +56,7 @@ impl Form {
             to: RwSignal::new(time_text(to, tz)),
             tz: RwSignal::new(tz),
             k: RwSignal::new(view.k),
+            iv: RwSignal::new(view.extra.get(IV).and_then(|name| Interval::parse(name))),
             extra: StoredValue::new(view.extra.clone()),
         }
     }
@@ -103,7 +118,16 @@ impl Form {
             to: range.map(|r| r.1),
             tz: self.tz.get(),
             k: self.k.get(),
-            extra: self.extra.get_value(),
+            extra: {
+                let mut extra = self.extra.get_value();
+                extra.remove(IV);
+                extra.extend(
+                    self.iv
+                        .get()
+                        .map(|iv| (IV.to_owned(), iv.name().to_owned())),
+                );
+                extra
+            },
         }
     }
 

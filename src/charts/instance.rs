@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use charming::theme::Theme;
 use charming::{Chart, Echarts, WasmRenderer};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsValue;
@@ -20,7 +21,10 @@ impl ChartInstance {
         let mut slot = self.echarts.borrow_mut();
         match slot.as_ref() {
             Some(echarts) => WasmRenderer::update(echarts, chart),
-            None => match WasmRenderer::new_opt(None, None).render(container, chart) {
+            None => match WasmRenderer::new_opt(None, None)
+                .theme(theme())
+                .render(container, chart)
+            {
                 Ok(echarts) => *slot = Some(echarts),
                 Err(e) => web_sys::console::warn_1(&format!("chart {container}: {e:?}").into()),
             },
@@ -46,4 +50,12 @@ impl ChartInstance {
             }
         }
     }
+}
+
+/// ECharts' dark theme when the system asks for dark colours, like the page's CSS.
+fn theme() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|query| query.matches());
+    if dark { Theme::Dark } else { Theme::Default }
 }

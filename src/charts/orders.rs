@@ -9,7 +9,7 @@ use charming::series::{Bar, Heatmap as HeatmapSeries};
 use tickscope_core::aggregate::{Flow, Heatmap};
 use tickscope_core::format_utc;
 
-use super::ms;
+use super::{chart, ms};
 
 /// Bids and asks as two heatmap series over the same grid, each with its own colour scale.
 pub fn orders_chart(heatmap: &Heatmap) -> Chart {
@@ -49,7 +49,7 @@ pub fn orders_chart(heatmap: &Heatmap) -> Chart {
                 charming::component::VisualMapChannel::new().color(vec!["rgba(0,0,0,0)", color]),
             )
     };
-    Chart::new()
+    chart()
         .grid(Grid::new().left("10%").right("3%").top("12%").bottom("18%"))
         .legend(Legend::new().data(vec!["Bids", "Asks"]))
         .tooltip(Tooltip::new())
@@ -81,7 +81,7 @@ pub fn flow_chart(flow: &Flow) -> Chart {
     let total = |by: &tickscope_core::aggregate::BySide<Vec<u64>>| -> Vec<u64> {
         by.buy.iter().zip(&by.sell).map(|(b, s)| b + s).collect()
     };
-    Chart::new()
+    chart()
         .grid(Grid::new().left("8%").right("3%").top("12%").bottom("18%"))
         .legend(Legend::new().data(vec!["created", "changed", "deleted"]))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))

@@ -6,7 +6,7 @@ use charming::element::{AxisType, ItemStyle, Tooltip, Trigger};
 use charming::series::{Bar, Candlestick, Line};
 use tickscope_core::aggregate::Candles;
 
-use super::ms;
+use super::{chart, ms};
 
 const BUY: &str = "#16a34a";
 const SELL: &str = "#dc2626";
@@ -27,7 +27,7 @@ pub fn price_chart(candles: &Candles) -> Chart {
         .map(|c| vec![ms(c.start), c.open, c.close, c.low, c.high])
         .collect();
     let vwap: Vec<Vec<f64>> = candles.iter().map(|c| vec![ms(c.start), c.vwap]).collect();
-    time_axes(Chart::new())
+    time_axes(chart())
         .legend(Legend::new().data(vec!["OHLC", "VWAP"]))
         .y_axis(Axis::new().type_(AxisType::Value).scale(true))
         .series(Candlestick::new().name("OHLC").data(ohlc))
@@ -42,7 +42,7 @@ pub fn volume_chart(candles: &Candles) -> Chart {
             .map(|c| vec![ms(c.start), pick(&c)])
             .collect()
     };
-    time_axes(Chart::new())
+    time_axes(chart())
         .legend(Legend::new().data(vec!["Buy volume", "Sell volume"]))
         .y_axis(Axis::new().type_(AxisType::Value))
         .series(

@@ -13,7 +13,12 @@ use crate::loader::{Loader, Snapshot};
 const REDRAW_MS: f64 = 400.0;
 
 #[component]
-pub fn ChannelPanel(channel: String, loader: Loader, snapshot: Signal<Snapshot>) -> impl IntoView {
+pub fn ChannelPanel(
+    channel: String,
+    loader: Loader,
+    snapshot: Signal<Snapshot>,
+    interval: Signal<Option<Interval>>,
+) -> impl IntoView {
     let kind = ChannelKind::of(&channel).unwrap_or(ChannelKind::Trades);
     let chart_ids: Vec<String> = match kind {
         ChannelKind::Trades => vec![
@@ -44,7 +49,9 @@ pub fn ChannelPanel(channel: String, loader: Loader, snapshot: Signal<Snapshot>)
             let drawn = loader.with_channel(&channel, |load| {
                 let segments: Vec<&Columns> = load.segments_columns().collect();
                 let (from, to) = load.range();
-                let interval = Interval::auto(to - from, DEFAULT_CANDLE_TARGET);
+                let interval = interval
+                    .get_untracked()
+                    .unwrap_or_else(|| Interval::auto(to - from, DEFAULT_CANDLE_TARGET));
                 let charts = match kind {
                     ChannelKind::Trades => {
                         let c = candles(&segments, from, to, interval);
@@ -75,6 +82,7 @@ pub fn ChannelPanel(channel: String, loader: Loader, snapshot: Signal<Snapshot>)
     // Every change of the load asks for a redraw; redraws are throttled, and the last one always happens.
     Effect::new(move |_| {
         snapshot.track();
+        interval.track();
         if pending.get_value() {
             return;
         }

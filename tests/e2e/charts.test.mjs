@@ -78,3 +78,54 @@ test('every chart is drawn and the summary matches the API items', async () => {
   assertNoProblems(problems);
   await context.close();
 });
+
+/** Candles drawn in a chart container (read back from its ECharts instance). */
+function candleCount(page, testid) {
+  return page.getByTestId(testid).evaluate((el) => window.echarts.getInstanceByDom(el).getOption().series[0].data.length);
+}
+
+/** Buckets of `seconds` holding at least one trade. */
+function buckets(items, seconds) {
+  return new Set(items.filter((i) => i.event === 'trade').map((i) => Math.floor(i.nmicrotimestamp / (seconds * 1e6))))
+    .size;
+}
+
+test('the interval comes from the link, changes the candles, and goes back into the link', async () => {
+  const channel = 'live_trades_ethusd';
+  const { from, to } = await fetchChannels(apiUrl());
+  const items = await allItems(channel, from, to);
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: [channel], from, to, iv: '5m' }));
+  await waitForStatus(page, 'done');
+  assert.equal(await page.getByTestId('interval').inputValue(), '5m');
+  const testid = `chart-price-${channel}`;
+  await page.waitForFunction(
+    ([id, want]) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === want;
+    },
+    [testid, buckets(items, 300)],
+  );
+
+  await page.getByTestId('interval').selectOption('1m');
+  await page.waitForFunction(
+    ([id, want]) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === want;
+    },
+    [testid, buckets(items, 60)],
+  );
+  assert.equal(await candleCount(page, testid), buckets(items, 60));
+  assert.equal(new URL(page.url()).searchParams.get('iv'), '1m');
+  assertNoProblems(problems);
+  await context.close();
+});
+
+test('a bad interval in the link is explained and auto is used', async () => {
+  const { context, page } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: ['live_trades_btcusd'], iv: 'fortnight' }));
+  await page.getByTestId('error-message').waitFor();
+  assert.match(await page.getByTestId('error-message').textContent(), /fortnight/);
+  assert.equal(await page.getByTestId('interval').inputValue(), 'auto');
+  await context.close();
+});
