@@ -79,9 +79,15 @@ test('every chart is drawn and the summary matches the API items', async () => {
   await context.close();
 });
 
-/** Candles drawn in a chart container (read back from its ECharts instance). */
-function candleCount(page, testid) {
-  return page.getByTestId(testid).evaluate((el) => window.echarts.getInstanceByDom(el).getOption().series[0].data.length);
+/** Waits until the chart container's ECharts instance draws `want` candles (the redraw is throttled). */
+function waitForCandles(page, testid, want) {
+  return page.waitForFunction(
+    ([id, n]) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === n;
+    },
+    [testid, want],
+  );
 }
 
 /** Buckets of `seconds` holding at least one trade. */
@@ -99,23 +105,10 @@ test('the interval comes from the link, changes the candles, and goes back into 
   await waitForStatus(page, 'done');
   assert.equal(await page.getByTestId('interval').inputValue(), '5m');
   const testid = `chart-price-${channel}`;
-  await page.waitForFunction(
-    ([id, want]) => {
-      const el = document.querySelector(`[data-testid="${id}"]`);
-      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === want;
-    },
-    [testid, buckets(items, 300)],
-  );
+  await waitForCandles(page, testid, buckets(items, 300));
 
   await page.getByTestId('interval').selectOption('1m');
-  await page.waitForFunction(
-    ([id, want]) => {
-      const el = document.querySelector(`[data-testid="${id}"]`);
-      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === want;
-    },
-    [testid, buckets(items, 60)],
-  );
-  assert.equal(await candleCount(page, testid), buckets(items, 60));
+  await waitForCandles(page, testid, buckets(items, 60));
   assert.equal(new URL(page.url()).searchParams.get('iv'), '1m');
   assertNoProblems(problems);
   await context.close();
