@@ -7,13 +7,14 @@ use tickscope_core::ViewState;
 use crate::api;
 use crate::components::channel_panel::ChannelPanel;
 use crate::components::channel_picker::ChannelPicker;
+use crate::components::compare_panel::ComparePanel;
 use crate::components::interval_picker::IntervalPicker;
 use crate::components::load_bar::LoadBar;
 use crate::components::messages::Messages;
 use crate::components::progress_view::ProgressView;
 use crate::components::summary::Summary;
 use crate::components::time_range::TimeRange;
-use crate::form::{DATA_WINDOW, Form, NO_CHANNEL, interval_warning};
+use crate::form::{DATA_WINDOW, Form, NO_CHANNEL};
 use crate::link;
 use crate::loader::Loader;
 
@@ -22,12 +23,7 @@ pub fn App() -> impl IntoView {
     let default_api = api::default_base();
     let (view, link_warnings) = ViewState::parse(&link::current_query());
     // The link's problems are shown until the user loads a view of their own.
-    let link_warnings = RwSignal::new(
-        link_warnings
-            .into_iter()
-            .chain(interval_warning(&view))
-            .collect::<Vec<_>>(),
-    );
+    let link_warnings = RwSignal::new(link_warnings);
     let autoload = !view.channels.is_empty();
     let form = Form::new(&view, &default_api);
     let loader = Loader::new();
@@ -104,13 +100,23 @@ pub fn App() -> impl IntoView {
         let start = start.clone();
         move |()| {
             link_warnings.set(Vec::new());
+            // A new load starts on its whole range; a link's zoom applies to the load it starts.
+            form.zoom.set(None);
             start()
         }
     });
     let on_cancel = Callback::new(move |()| loader.cancel());
     let on_resume = Callback::new(move |()| loader.resume());
-    let iv_default_api = default_api.clone();
-    let on_interval = Callback::new(move |()| link::replace_url(&form.view_state(&iv_default_api)));
+    // How the charts show the data goes into the link as it changes (the rest of the form on Load).
+    let chart_default_api = default_api.clone();
+    Effect::new(move |seen: Option<()>| {
+        form.iv.track();
+        form.view.track();
+        form.zoom.track();
+        if seen.is_some() {
+            link::replace_url(&form.view_state(&chart_default_api));
+        }
+    });
     if autoload {
         start();
     }
@@ -136,13 +142,14 @@ pub fn App() -> impl IntoView {
                     on_load on_cancel on_resume on_copy
                     copied=copied.into()
                 />
-                <IntervalPicker iv=form.iv on_change=on_interval />
+                <IntervalPicker iv=form.iv view=form.view zoom=form.zoom />
             </section>
             <Messages messages />
             <ProgressView snapshot />
+            <ComparePanel loader snapshot form />
             <For each=move || snapshot.with(|s| s.channels.iter().map(|c| c.channel.clone()).collect::<Vec<_>>())
                 key=|c| c.clone() let(channel)>
-                <ChannelPanel channel loader snapshot interval=form.iv.into() />
+                <ChannelPanel channel loader snapshot form />
             </For>
             <Summary snapshot tz=form.tz.into() />
         </main>

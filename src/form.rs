@@ -1,26 +1,17 @@
-//! The view the user is editing: API base, channels, time range, time zone, segments. It reads from and writes
-//! to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
+//! The view the user is editing: API base, channels, time range, time zone, segments, and how the charts show
+//! the data (interval, price view, zoom). It reads from and writes to the link (`tickscope-core`'s `ViewState`)
+//! and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::Interval;
 use tickscope_core::{
-    ChannelKind, TzMode, ViewState, format_iso, format_iso_with_offset, parse_iso,
+    ChannelKind, PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
+    format_with_offset, parse_iso,
 };
 
 use crate::loader::LoadPlan;
-
-/// The link key of the charts' interval.
-pub const IV: &str = "iv";
-
-/// What is wrong with a link's `iv`, if anything.
-pub fn interval_warning(view: &ViewState) -> Option<String> {
-    let name = view.extra.get(IV)?;
-    Interval::parse(name).is_none().then(|| {
-        format!("`iv` {name:?} is not an interval (1s, 5s, 15s, 1m, 5m, 15m, 1h); using auto")
-    })
-}
 
 /// Not an error on a fresh page: Load stays disabled until a channel is picked.
 pub const NO_CHANNEL: &str = "Pick at least one channel";
@@ -36,8 +27,11 @@ pub struct Form {
     pub to: RwSignal<String>,
     pub tz: RwSignal<TzMode>,
     pub k: RwSignal<u8>,
-    /// The charts' interval; `None`: chosen from the range.
+    /// The charts' interval; `None`: chosen from the visible window.
     pub iv: RwSignal<Option<Interval>>,
+    pub view: RwSignal<PriceView>,
+    /// The charts' visible window; `None`: the whole range.
+    pub zoom: RwSignal<Option<(i64, i64)>>,
     /// Link keys of later features, kept so that a link survives a round trip.
     extra: StoredValue<BTreeMap<String, String>>,
 }
@@ -56,7 +50,9 @@ impl Form {
             to: RwSignal::new(time_text(to, tz)),
             tz: RwSignal::new(tz),
             k: RwSignal::new(view.k),
-            iv: RwSignal::new(view.extra.get(IV).and_then(|name| Interval::parse(name))),
+            iv: RwSignal::new(view.iv),
+            view: RwSignal::new(view.view),
+            zoom: RwSignal::new(view.zoom),
             extra: StoredValue::new(view.extra.clone()),
         }
     }
@@ -118,16 +114,10 @@ impl Form {
             to: range.map(|r| r.1),
             tz: self.tz.get(),
             k: self.k.get(),
-            extra: {
-                let mut extra = self.extra.get_value();
-                extra.remove(IV);
-                extra.extend(
-                    self.iv
-                        .get()
-                        .map(|iv| (IV.to_owned(), iv.name().to_owned())),
-                );
-                extra
-            },
+            iv: self.iv.get(),
+            view: self.view.get(),
+            zoom: self.zoom.get(),
+            extra: self.extra.get_value(),
         }
     }
 
@@ -153,6 +143,14 @@ pub fn time_text(us: i64, tz: TzMode) -> String {
     match tz {
         TzMode::Utc => format_iso(us),
         TzMode::Local => format_iso_with_offset(us, local_offset_minutes(us)),
+    }
+}
+
+/// A time for reading: `2022-03-21 02:45:00 UTC`, or in the browser's time zone with its offset.
+pub fn show_time(us: i64, tz: TzMode) -> String {
+    match tz {
+        TzMode::Utc => format_utc(us),
+        TzMode::Local => format_with_offset(us, local_offset_minutes(us)),
     }
 }
 

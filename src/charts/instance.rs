@@ -1,61 +1,100 @@
-//! One ECharts instance per chart container: created on the first draw, updated in place afterwards (charming's
-//! `WasmRenderer::render` would call `echarts.init` every time), resized with the window, disposed with its view.
+//! One ECharts instance per chart container: created on the first draw, updated in place afterwards, linked to
+//! the other charts (zoom and hover), resized with the window, exported as PNG, disposed with its view.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
-use charming::theme::Theme;
-use charming::{Chart, Echarts, WasmRenderer};
-use js_sys::{Function, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::echarts::{self, Instance};
+
+/// The charts that zoom and hover together: every chart with a time axis.
+const GROUP: &str = "tickscope";
+
+/// A JS callback the instance holds (tooltip formatter, event handler).
+pub type Callback = Closure<dyn Fn(JsValue) -> JsValue>;
 
 /// Not `Clone`: a clone would share the instance, and two containers would draw into one.
 #[derive(Default)]
 pub struct ChartInstance {
-    echarts: Rc<RefCell<Option<Echarts>>>,
+    echarts: RefCell<Option<Instance>>,
+    /// Callbacks ECharts may call while the instance lives.
+    callbacks: RefCell<Vec<Callback>>,
 }
 
 impl ChartInstance {
-    /// Draws `chart` into the element with id `container`, reusing the instance already there.
-    pub fn draw(&self, container: &str, chart: &Chart) {
+    /// Draws `option` into the element with id `container`, reusing the instance already there. Series missing
+    /// from `option` are removed; zoom and other components keep their state. A new instance joins the linked
+    /// group when `linked`, and gets `on_zoom` for its `datazoom` events.
+    pub fn draw(&self, container: &str, option: &JsValue, linked: bool, on_zoom: Option<Callback>) {
         let mut slot = self.echarts.borrow_mut();
-        match slot.as_ref() {
-            Some(echarts) => WasmRenderer::update(echarts, chart),
-            None => match WasmRenderer::new_opt(None, None)
-                .theme(theme())
-                .render(container, chart)
-            {
-                Ok(echarts) => *slot = Some(echarts),
-                Err(e) => web_sys::console::warn_1(&format!("chart {container}: {e:?}").into()),
-            },
+        if slot.is_none() {
+            let Some(element) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(container))
+            else {
+                return;
+            };
+            let instance = echarts::init(&element, if is_dark() { "dark" } else { "" });
+            if linked {
+                instance.set_group(GROUP);
+                echarts::connect(GROUP);
+            }
+            if let Some(handler) = on_zoom {
+                instance.on("datazoom", handler.as_ref().unchecked_ref());
+                self.keep(handler);
+            }
+            *slot = Some(instance);
         }
+        if let Some(instance) = slot.as_ref() {
+            instance.set_option(option, &replace_series());
+        }
+    }
+
+    fn keep(&self, callback: Callback) {
+        self.callbacks.borrow_mut().push(callback);
+    }
+
+    /// The chart as a PNG data URL at twice its size, on the page's background.
+    pub fn png(&self) -> Option<String> {
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| js_sys::Reflect::set(&options, &k.into(), &v);
+        let _ = set("type", "png".into());
+        let _ = set("pixelRatio", 2.into());
+        let surface = if is_dark() { "#171b21" } else { "#ffffff" };
+        let _ = set("backgroundColor", surface.into());
+        Some(self.echarts.borrow().as_ref()?.get_data_url(&options))
     }
 
     pub fn resize(&self) {
-        self.call("resize");
-    }
-
-    /// Frees the instance (its canvas, listeners and memory).
-    pub fn dispose(&self) {
-        self.call("dispose");
-        self.echarts.borrow_mut().take();
-    }
-
-    /// Calls a method of the ECharts instance that charming does not bind.
-    fn call(&self, name: &str) {
         if let Some(instance) = self.echarts.borrow().as_ref() {
-            let instance: &JsValue = instance;
-            if let Ok(method) = Reflect::get(instance, &name.into()) {
-                let _ = Function::from(method).call0(instance);
-            }
+            instance.resize();
         }
+    }
+
+    /// Frees the instance (its canvas, listeners and memory), then the callbacks it held.
+    pub fn dispose(&self) {
+        if let Some(instance) = self.echarts.borrow_mut().take() {
+            instance.dispose();
+        }
+        self.callbacks.borrow_mut().clear();
     }
 }
 
-/// ECharts' dark theme when the system asks for dark colours, like the page's CSS.
-fn theme() -> Theme {
-    let dark = web_sys::window()
+/// `setOption`'s settings: replace the series (a draw may add or drop the trade points), merge the rest.
+fn replace_series() -> JsValue {
+    let settings = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &settings,
+        &"replaceMerge".into(),
+        &js_sys::Array::of1(&"series".into()),
+    );
+    settings.into()
+}
+
+/// Whether the system asks for dark colours, as the page's CSS follows it.
+pub fn is_dark() -> bool {
+    web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|query| query.matches());
-    if dark { Theme::Dark } else { Theme::Default }
+        .is_some_and(|query| query.matches())
 }

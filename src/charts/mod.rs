@@ -1,15 +1,78 @@
 //! Charts: core aggregates turned into charming options (pure functions), and the ECharts instances that draw them.
 
+pub mod compare;
+pub mod echarts;
 pub mod instance;
 pub mod orders;
+pub mod redraw;
+pub mod tooltip;
 pub mod trades;
+pub mod zoom;
+
+use charming::Chart;
+use charming::component::{Axis, DataZoom, DataZoomType, Grid};
+use charming::element::{AxisType, Tooltip, Trigger};
+use tickscope_core::{TzMode, ZoomFrame};
+use wasm_bindgen::JsValue;
+
+pub const BUY: &str = "#16a34a";
+pub const SELL: &str = "#dc2626";
 
 /// A chart on the page's own background, in light and dark themes alike.
-fn chart() -> charming::Chart {
-    charming::Chart::new().background_color("transparent")
+fn chart() -> Chart {
+    Chart::new().background_color("transparent")
+}
+
+/// A chart over the load's whole range on a time axis, showing `frame`'s window: the slider spans the range,
+/// and the series hold the window's data only.
+fn time_chart(frame: &ZoomFrame) -> Chart {
+    let (start, end) = frame.percent();
+    chart()
+        .grid(Grid::new().left("8%").right("8%").top("12%").bottom("18%"))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Time)
+                .min(ms(frame.from))
+                .max(ms(frame.to)),
+        )
+        .data_zoom(
+            DataZoom::new()
+                .type_(DataZoomType::Inside)
+                .start(start)
+                .end(end),
+        )
+        .data_zoom(
+            DataZoom::new()
+                .type_(DataZoomType::Slider)
+                .start(start)
+                .end(end),
+        )
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
 }
 
 /// µs → the ms ECharts' time axis takes.
 fn ms(us: i64) -> f64 {
     (us / 1000) as f64
+}
+
+/// `chart` as the option object `setOption` takes, with times shown in `tz` (charming has no `useUTC`).
+pub fn to_js(chart: &Chart, tz: TzMode) -> JsValue {
+    let option = serde_wasm_bindgen::to_value(chart).unwrap_or(JsValue::NULL);
+    set(&option, &["useUTC"], (tz == TzMode::Utc).into());
+    option
+}
+
+/// Sets `option.<path>` (names, or indices of arrays as digits) to `value`, where the path exists.
+pub fn set(option: &JsValue, path: &[&str], value: JsValue) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut target = option.clone();
+    for key in parents {
+        match js_sys::Reflect::get(&target, &(*key).into()) {
+            Ok(next) if next.is_object() => target = next,
+            _ => return,
+        }
+    }
+    let _ = js_sys::Reflect::set(&target, &(*last).into(), &value);
 }

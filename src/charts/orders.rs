@@ -1,23 +1,21 @@
 //! An orders channel: where orders sit (a heatmap of price × time weighted by amount, bids and asks), and the
-//! order flow per interval.
+//! order flow per interval. The heatmap's axes are categories (ECharts draws heatmaps on no other), so it
+//! follows the zoom of the time charts rather than zooming itself.
 
 use charming::Chart;
-use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend, VisualMap};
+use charming::component::{Axis, Grid, Legend, VisualMap};
 use charming::datatype::DataPoint;
-use charming::element::{AxisType, ItemStyle, Tooltip, Trigger};
-use charming::series::{Bar, Heatmap as HeatmapSeries};
-use tickscope_core::aggregate::{Flow, Heatmap};
-use tickscope_core::format_utc;
+use charming::element::{AxisType, ItemStyle, Tooltip};
+use charming::series::{Bar, Heatmap as HeatmapSeries, Line};
+use tickscope_core::ZoomFrame;
+use tickscope_core::aggregate::{BySide, Flow, Heatmap};
 
-use super::{chart, ms};
+use super::{BUY, SELL, chart, ms, time_chart};
 
-/// Bids and asks as two heatmap series over the same grid, each with its own colour scale.
-pub fn orders_chart(heatmap: &Heatmap) -> Chart {
-    let times: Vec<String> = heatmap
-        .time
-        .iter()
-        .map(|&t| format_utc(t)[11..19].to_owned())
-        .collect();
+/// Bids and asks as two heatmap series over the same grid, each with its own colour scale; columns labelled
+/// by `time_label` (µs → text in the chosen time zone).
+pub fn orders_chart(heatmap: &Heatmap, time_label: impl Fn(i64) -> String) -> Chart {
+    let times: Vec<String> = heatmap.time.iter().map(|&t| time_label(t)).collect();
     let prices: Vec<String> = heatmap
         .price_edges
         .windows(2)
@@ -55,16 +53,15 @@ pub fn orders_chart(heatmap: &Heatmap) -> Chart {
         .tooltip(Tooltip::new())
         .x_axis(Axis::new().type_(AxisType::Category).data(times))
         .y_axis(Axis::new().type_(AxisType::Category).data(prices))
-        .visual_map(scale(0.0, "#16a34a"))
-        .visual_map(scale(1.0, "#dc2626"))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider))
+        .visual_map(scale(0.0, BUY))
+        .visual_map(scale(1.0, SELL))
         .series(HeatmapSeries::new().name("Bids").data(cells(&heatmap.bids)))
         .series(HeatmapSeries::new().name("Asks").data(cells(&heatmap.asks)))
 }
 
-/// Created, changed and deleted events per interval, stacked.
-pub fn flow_chart(flow: &Flow) -> Chart {
+/// Created, changed and deleted events per interval, stacked; the amount added on each side as lines on a
+/// second axis.
+pub fn flow_chart(flow: &Flow, frame: &ZoomFrame) -> Chart {
     let series = |name: &str, color: &str, counts: Vec<u64>| {
         let data: Vec<Vec<f64>> = flow
             .start
@@ -78,18 +75,36 @@ pub fn flow_chart(flow: &Flow) -> Chart {
             .item_style(ItemStyle::new().color(color))
             .data(data)
     };
-    let total = |by: &tickscope_core::aggregate::BySide<Vec<u64>>| -> Vec<u64> {
+    let total = |by: &BySide<Vec<u64>>| -> Vec<u64> {
         by.buy.iter().zip(&by.sell).map(|(b, s)| b + s).collect()
     };
-    chart()
-        .grid(Grid::new().left("8%").right("3%").top("12%").bottom("18%"))
-        .legend(Legend::new().data(vec!["created", "changed", "deleted"]))
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .x_axis(Axis::new().type_(AxisType::Time))
-        .y_axis(Axis::new().type_(AxisType::Value))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider))
+    let added = |name: &str, color: &str, amounts: &[f64]| {
+        let data: Vec<Vec<f64>> = flow
+            .start
+            .iter()
+            .zip(amounts)
+            .map(|(&t, &a)| vec![ms(t), a])
+            .collect();
+        Line::new()
+            .name(name)
+            .y_axis_index(1)
+            .show_symbol(false)
+            .item_style(ItemStyle::new().color(color))
+            .data(data)
+    };
+    time_chart(frame)
+        .legend(Legend::new().data(vec![
+            "created",
+            "changed",
+            "deleted",
+            "added bids",
+            "added asks",
+        ]))
+        .y_axis(Axis::new().type_(AxisType::Value).name("events"))
+        .y_axis(Axis::new().type_(AxisType::Value).name("amount added"))
         .series(series("created", "#2563eb", total(&flow.created)))
         .series(series("changed", "#f59e0b", total(&flow.changed)))
         .series(series("deleted", "#6b7280", total(&flow.deleted)))
+        .series(added("added bids", BUY, &flow.added.buy))
+        .series(added("added asks", SELL, &flow.added.sell))
 }

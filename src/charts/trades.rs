@@ -1,48 +1,110 @@
-//! A trades channel: price candles with VWAP, and buy/sell volume per interval, on one time axis each.
+//! A trades channel: prices (candles or a close line, the VWAP line, and the trades themselves once few are
+//! visible) and buy/sell volume per interval, on the load's time axis.
 
 use charming::Chart;
-use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
-use charming::element::{AxisType, ItemStyle, Tooltip, Trigger};
-use charming::series::{Bar, Candlestick, Line};
-use tickscope_core::aggregate::Candles;
+use charming::component::{Axis, Legend};
+use charming::element::{AxisType, ItemStyle};
+use charming::series::{Bar, Candlestick, Line, Scatter};
+use tickscope_core::aggregate::{Candle, Candles, TradePoint};
+use tickscope_core::{PriceView, Side, ZoomFrame};
+use wasm_bindgen::JsValue;
 
-use super::{chart, ms};
+use super::{BUY, SELL, ms, set, time_chart};
 
-const BUY: &str = "#16a34a";
-const SELL: &str = "#dc2626";
+/// Below this many visible trades, each is drawn as a point.
+pub const MAX_POINTS: usize = 2_000;
 
-fn time_axes(chart: Chart) -> Chart {
-    chart
-        .grid(Grid::new().left("8%").right("3%").top("12%").bottom("18%"))
-        .x_axis(Axis::new().type_(AxisType::Time))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider))
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-}
-
-/// Candles (open, close, low, high per interval) and the VWAP line.
-pub fn price_chart(candles: &Candles) -> Chart {
-    let ohlc: Vec<Vec<f64>> = candles
-        .iter()
-        .map(|c| vec![ms(c.start), c.open, c.close, c.low, c.high])
-        .collect();
-    let vwap: Vec<Vec<f64>> = candles.iter().map(|c| vec![ms(c.start), c.vwap]).collect();
-    time_axes(chart())
-        .legend(Legend::new().data(vec!["OHLC", "VWAP"]))
-        .y_axis(Axis::new().type_(AxisType::Value).scale(true))
-        .series(Candlestick::new().name("OHLC").data(ohlc))
-        .series(Line::new().name("VWAP").show_symbol(false).data(vwap))
-}
-
-/// Buy and sell volume (base currency, by taker side), stacked per interval.
-pub fn volume_chart(candles: &Candles) -> Chart {
-    let side = |pick: fn(&tickscope_core::aggregate::Candle) -> f64| -> Vec<Vec<f64>> {
+/// Prices per interval (series 0: candles, or the close line) with the VWAP line, and `points` as buys and
+/// sells.
+pub fn price_chart(
+    candles: &Candles,
+    points: &[TradePoint],
+    view: PriceView,
+    frame: &ZoomFrame,
+) -> Chart {
+    let per_candle = |pick: fn(&Candle) -> f64| -> Vec<Vec<f64>> {
         candles
             .iter()
             .map(|c| vec![ms(c.start), pick(&c)])
             .collect()
     };
-    time_axes(chart())
+    let prices = match view {
+        PriceView::Candles => time_chart(frame).series(
+            Candlestick::new().name("OHLC").data(
+                candles
+                    .iter()
+                    .map(|c| vec![ms(c.start), c.open, c.close, c.low, c.high])
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        PriceView::Line => time_chart(frame).series(
+            Line::new()
+                .name("Close")
+                .show_symbol(false)
+                .data(per_candle(|c| c.close)),
+        ),
+    };
+    let trades = |side: Side| -> Vec<Vec<f64>> {
+        points
+            .iter()
+            .filter(|p| p.side == side)
+            .map(|p| vec![ms(p.ts), p.price])
+            .collect()
+    };
+    let mut legend = vec![series_name(view), "VWAP"];
+    let mut chart = prices
+        .y_axis(Axis::new().type_(AxisType::Value).scale(true))
+        .series(
+            Line::new()
+                .name("VWAP")
+                .show_symbol(false)
+                .data(per_candle(|c| c.vwap)),
+        );
+    if !points.is_empty() {
+        legend.extend(["Buys", "Sells"]);
+        for (name, side, color) in [("Buys", Side::Buy, BUY), ("Sells", Side::Sell, SELL)] {
+            chart = chart.series(
+                Scatter::new()
+                    .name(name)
+                    .symbol_size(5)
+                    .item_style(ItemStyle::new().color(color))
+                    .data(trades(side)),
+            );
+        }
+    }
+    chart.legend(Legend::new().data(legend))
+}
+
+fn series_name(view: PriceView) -> &'static str {
+    match view {
+        PriceView::Candles => "OHLC",
+        PriceView::Line => "Close",
+    }
+}
+
+/// Candles in the dashboard's colours, green up and red down (charming's `Candlestick` has no `itemStyle`).
+pub fn colour_candles(option: &JsValue) {
+    let style = js_sys::Object::new();
+    for (key, color) in [
+        ("color", BUY),
+        ("color0", SELL),
+        ("borderColor", BUY),
+        ("borderColor0", SELL),
+    ] {
+        let _ = js_sys::Reflect::set(&style, &key.into(), &color.into());
+    }
+    set(option, &["series", "0", "itemStyle"], style.into());
+}
+
+/// Buy and sell volume (base currency, by taker side), stacked per interval.
+pub fn volume_chart(candles: &Candles, frame: &ZoomFrame) -> Chart {
+    let side = |pick: fn(&Candle) -> f64| -> Vec<Vec<f64>> {
+        candles
+            .iter()
+            .map(|c| vec![ms(c.start), pick(&c)])
+            .collect()
+    };
+    time_chart(frame)
         .legend(Legend::new().data(vec!["Buy volume", "Sell volume"]))
         .y_axis(Axis::new().type_(AxisType::Value))
         .series(

@@ -1,23 +1,29 @@
-//! One channel's charts and summary, redrawn a few times a second while its pages arrive.
+//! One channel's charts, summary and exports, redrawn a few times a second while its pages arrive and for the
+//! visible window whenever the charts are zoomed.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
-use tickscope_core::aggregate::{DEFAULT_CANDLE_TARGET, HeatmapParams};
-use tickscope_core::aggregate::{Interval, Stats, candles, flow, heatmap, stats};
-use tickscope_core::{ChannelKind, Columns};
+use tickscope_core::aggregate::{DEFAULT_CANDLE_TARGET, HeatmapParams, Interval, Stats};
+use tickscope_core::aggregate::{candles, flow, heatmap, stats, trade_count, trades};
+use tickscope_core::{ChannelKind, Columns, ZoomFrame, items_csv, pair_label};
 
 use crate::charts::instance::ChartInstance;
-use crate::charts::{orders, trades};
+use crate::charts::redraw::throttled_redraw;
+use crate::charts::tooltip::{TooltipData, candle_tooltip};
+use crate::charts::zoom::zoom_handler;
+use crate::charts::{orders, set, to_js, trades as trade_charts};
+use crate::download;
+use crate::form::{Form, show_time};
 use crate::loader::{Loader, Snapshot};
-
-/// Redraws while loading come at most this often.
-const REDRAW_MS: f64 = 400.0;
 
 #[component]
 pub fn ChannelPanel(
     channel: String,
     loader: Loader,
     snapshot: Signal<Snapshot>,
-    interval: Signal<Option<Interval>>,
+    form: Form,
 ) -> impl IntoView {
     let kind = ChannelKind::of(&channel).unwrap_or(ChannelKind::Trades);
     let chart_ids: Vec<String> = match kind {
@@ -36,61 +42,93 @@ pub fn ChannelPanel(
             .map(|_| ChartInstance::default())
             .collect::<Vec<_>>(),
     );
+    let tooltip: TooltipData = Rc::new(RefCell::new(None));
+    // One formatter for the panel's life; each draw hands it the new candles through `tooltip`.
+    let formatter = StoredValue::new_local(candle_tooltip(tooltip.clone()));
     let summary = RwSignal::new(None::<Stats>);
-    let last_draw = StoredValue::new(0.0f64);
-    let pending = StoredValue::new(false);
+    let range = {
+        let channel = channel.clone();
+        move || loader.with_channel(&channel, |load| load.range())
+    };
 
     let draw = {
         let channel = channel.clone();
         let ids = chart_ids.clone();
         move || {
-            pending.set_value(false);
-            last_draw.set_value(js_sys::Date::now());
+            let (tz, view) = (form.tz.get_untracked(), form.view.get_untracked());
             let drawn = loader.with_channel(&channel, |load| {
                 let segments: Vec<&Columns> = load.segments_columns().collect();
                 let (from, to) = load.range();
-                let interval = interval
+                let frame = ZoomFrame::new(from, to, form.zoom.get_untracked());
+                let (w0, w1) = frame.window;
+                let interval = form
+                    .iv
                     .get_untracked()
-                    .unwrap_or_else(|| Interval::auto(to - from, DEFAULT_CANDLE_TARGET));
-                let charts = match kind {
+                    .unwrap_or_else(|| Interval::auto(w1 - w0, DEFAULT_CANDLE_TARGET));
+                let options = match kind {
                     ChannelKind::Trades => {
-                        let c = candles(&segments, from, to, interval);
-                        vec![trades::price_chart(&c), trades::volume_chart(&c)]
+                        let c = candles(&segments, w0, w1, interval);
+                        let points: Vec<_> =
+                            if trade_count(&segments, w0, w1) <= trade_charts::MAX_POINTS {
+                                trades(&segments, w0, w1).collect()
+                            } else {
+                                Vec::new()
+                            };
+                        let price =
+                            to_js(&trade_charts::price_chart(&c, &points, view, &frame), tz);
+                        trade_charts::colour_candles(&price);
+                        let volume = to_js(&trade_charts::volume_chart(&c, &frame), tz);
+                        *tooltip.borrow_mut() = Some((c, tz));
+                        vec![price, volume]
                     }
-                    ChannelKind::Orders => vec![
-                        orders::orders_chart(&heatmap(
-                            &segments,
-                            from,
-                            to,
-                            &HeatmapParams::default(),
-                        )),
-                        orders::flow_chart(&flow(&segments, from, to, interval)),
-                    ],
+                    ChannelKind::Orders => {
+                        let params = HeatmapParams {
+                            interval: form.iv.get_untracked(),
+                            ..HeatmapParams::default()
+                        };
+                        let map = heatmap(&segments, w0, w1, &params);
+                        let label = |t: i64| show_time(t, tz)[11..19].to_owned();
+                        vec![
+                            to_js(&orders::orders_chart(&map, label), tz),
+                            to_js(
+                                &orders::flow_chart(&flow(&segments, w0, w1, interval), &frame),
+                                tz,
+                            ),
+                        ]
+                    }
                 };
-                (charts, stats(&segments, from, to))
+                (options, stats(&segments, from, to))
             });
-            if let Some((charts, window_stats)) = drawn {
-                instances.with_value(|all| {
-                    for ((instance, chart), id) in all.iter().zip(&charts).zip(&ids) {
-                        instance.draw(id, chart);
+            let Some((options, load_stats)) = drawn else {
+                return;
+            };
+            instances.with_value(|all| {
+                for ((instance, option), id) in all.iter().zip(&options).zip(&ids) {
+                    // The heatmap's axes are categories: it follows the zoom, it does not join it.
+                    let linked = !id.starts_with("chart-orders-");
+                    if kind == ChannelKind::Trades {
+                        formatter.with_value(|f| {
+                            set(option, &["tooltip", "formatter"], f.as_ref().clone())
+                        });
                     }
-                });
-                summary.set(Some(window_stats));
-            }
+                    let handler = linked.then(|| zoom_handler(form.zoom, range.clone()));
+                    instance.draw(id, option, linked, handler);
+                }
+            });
+            summary.set(Some(load_stats));
         }
     };
-    // Every change of the load asks for a redraw; redraws are throttled, and the last one always happens.
-    Effect::new(move |_| {
-        snapshot.track();
-        interval.track();
-        if pending.get_value() {
-            return;
-        }
-        pending.set_value(true);
-        let wait = (last_draw.get_value() + REDRAW_MS - js_sys::Date::now()).max(0.0);
-        let draw = draw.clone();
-        set_timeout(draw, std::time::Duration::from_millis(wait as u64));
-    });
+    // Every change of the load or the chart settings asks for a redraw.
+    throttled_redraw(
+        move || {
+            snapshot.track();
+            form.iv.track();
+            form.view.track();
+            form.zoom.track();
+            form.tz.track();
+        },
+        draw,
+    );
     let resize = window_event_listener(leptos::ev::resize, move |_| {
         instances.with_value(|all| all.iter().for_each(ChartInstance::resize));
     });
@@ -100,18 +138,71 @@ pub fn ChannelPanel(
     });
 
     let title = match kind {
-        ChannelKind::Trades => format!("{} trades", pair_of(&channel)),
-        ChannelKind::Orders => format!("{} orders", pair_of(&channel)),
+        ChannelKind::Trades => format!("{} trades", pair_label(&channel)),
+        ChannelKind::Orders => format!("{} orders", pair_label(&channel)),
     };
     let charts = chart_ids
         .into_iter()
-        .map(|id| view! { <div class="chart" id=id.clone() data-testid=id></div> })
+        .enumerate()
+        .map(|(i, id)| {
+            let save_png = {
+                let id = id.clone();
+                move |_| {
+                    let url = instances.with_value(|all| all[i].png());
+                    if let Some(url) = url {
+                        let _ = download::save_url(&url, &format!("{id}.png"));
+                    }
+                }
+            };
+            view! {
+                <figure class="chart-box">
+                    <div class="chart" id=id.clone() data-testid=id.clone()></div>
+                    <button class="png" data-testid=format!("export-png-{id}") on:click=save_png>"PNG"</button>
+                </figure>
+            }
+        })
         .collect_view();
+    let save_csv = {
+        let channel = channel.clone();
+        move |_| {
+            let file = loader.with_channel(&channel, |load| {
+                let segments: Vec<&Columns> = load.segments_columns().collect();
+                let (from, to) = load.range();
+                (
+                    items_csv(&channel, &segments),
+                    format!("{channel}-{from}-{to}.csv"),
+                )
+            });
+            if let Some((bytes, name)) = file
+                && let Err(e) = download::save_bytes(&bytes, &name, "text/csv")
+            {
+                web_sys::console::error_1(&e);
+            }
+        }
+    };
+    let items = {
+        let channel = channel.clone();
+        move || {
+            snapshot.with(|s| {
+                s.channels
+                    .iter()
+                    .find(|c| c.channel == channel)
+                    .map_or(0, |c| c.items)
+            })
+        }
+    };
     view! {
         <section class="panel channel-panel">
             <h2>{title} " " <span class="muted">{channel.clone()}</span></h2>
-            <div class="charts">{charts}</div>
-            <StatsTable channel kind summary />
+            <div class="panel-body">
+                <div class="charts">{charts}</div>
+                <aside class="side">
+                    <StatsTable channel=channel.clone() kind summary />
+                    <button data-testid=format!("export-csv-{channel}") on:click=save_csv>
+                        "Download CSV (" {items} " items)"
+                    </button>
+                </aside>
+            </div>
         </section>
     }
 }
@@ -169,13 +260,4 @@ fn StatsTable(
         })
         .collect_view();
     view! { <table class="stats">{rows}</table> }
-}
-
-/// `live_trades_btcusd` → `BTC/USD`.
-fn pair_of(channel: &str) -> String {
-    let pair = channel.rsplit('_').next().unwrap_or(channel).to_uppercase();
-    match pair.len() {
-        6 => format!("{}/{}", &pair[..3], &pair[3..]),
-        _ => pair,
-    }
 }

@@ -1,24 +1,44 @@
-//! The charts' interval: automatic (a few hundred candles over the range) or fixed.
+//! How the charts show the data: the interval (automatic, a few hundred candles over the visible window, or
+//! fixed), the price view (candles or line), and a way back to the whole range once zoomed.
 
 use leptos::prelude::*;
+use tickscope_core::PriceView;
 use tickscope_core::aggregate::Interval;
 
 #[component]
-pub fn IntervalPicker(iv: RwSignal<Option<Interval>>, on_change: Callback<()>) -> impl IntoView {
-    let options = Interval::ALL
+pub fn IntervalPicker(
+    iv: RwSignal<Option<Interval>>,
+    view: RwSignal<PriceView>,
+    zoom: RwSignal<Option<(i64, i64)>>,
+) -> impl IntoView {
+    let intervals = Interval::ALL
         .iter()
         .map(|i| view! { <option value=i.name() selected=move || iv.get() == Some(*i)>{i.name()}</option> })
         .collect_view();
+    let views = PriceView::ALL
+        .iter()
+        .map(|v| view! { <option value=v.name() selected=move || view.get() == *v>{v.name()}</option> })
+        .collect_view();
     view! {
+        <div class="chart-controls">
         <label>
             "Interval "
-            <select data-testid="interval" on:change=move |ev| {
-                iv.set(Interval::parse(&event_target_value(&ev)));
-                on_change.run(());
-            }>
+            <select data-testid="interval" on:change=move |ev| iv.set(Interval::parse(&event_target_value(&ev)))>
                 <option value="auto" selected=move || iv.get().is_none()>"auto"</option>
-                {options}
+                {intervals}
             </select>
         </label>
+        <label>
+            "Prices "
+            <select data-testid="view" on:change=move |ev| {
+                view.set(PriceView::parse(&event_target_value(&ev)).unwrap_or_default())
+            }>
+                {views}
+            </select>
+        </label>
+        <button data-testid="zoom-reset" disabled=move || zoom.get().is_none() on:click=move |_| zoom.set(None)>
+            "Whole range"
+        </button>
+        </div>
     }
 }

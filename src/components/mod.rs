@@ -2,6 +2,7 @@
 
 pub mod channel_panel;
 pub mod channel_picker;
+pub mod compare_panel;
 pub mod interval_picker;
 pub mod load_bar;
 pub mod messages;

@@ -1,9 +1,9 @@
 //! After (and during) a load: per channel, what arrived, and a first look at the newest items.
 
 use leptos::prelude::*;
-use tickscope_core::{Side, Tick, TzMode, format_utc, format_with_offset};
+use tickscope_core::{Side, Tick, TzMode};
 
-use crate::form::local_offset_minutes;
+use crate::form::show_time;
 use crate::loader::{ChannelSnapshot, Snapshot};
 
 #[component]
@@ -76,12 +76,5 @@ fn item_row(t: Tick, tz: TzMode) -> impl IntoView {
             <td>{t.amount.to_string()}</td>
             <td>{t.id.to_string()}</td>
         </tr>
-    }
-}
-
-fn show_time(us: i64, tz: TzMode) -> String {
-    match tz {
-        TzMode::Utc => format_utc(us),
-        TzMode::Local => format_with_offset(us, local_offset_minutes(us)),
     }
 }

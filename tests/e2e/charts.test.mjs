@@ -4,7 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { CHANNELS, dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import {
+  CHANNELS,
+  allItems,
+  buckets,
+  dashboardUrl,
+  fetchChannels,
+  waitForCandles,
+  waitForStatus,
+} from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -13,20 +21,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Every item of `channel` in [from, to], following LastEvaluatedKey. */
-async function allItems(channel, from, to) {
-  const items = [];
-  let cursor = null;
-  do {
-    const query = new URLSearchParams({ channel, from: String(from), to: String(to) });
-    if (cursor) query.set('cursor', cursor);
-    const body = (await (await fetch(`${apiUrl()}/bitstamp?${query}`)).json()).body;
-    items.push(...body.Items);
-    cursor = body.LastEvaluatedKey ? Buffer.from(JSON.stringify(body.LastEvaluatedKey)).toString('base64url') : null;
-  } while (cursor);
-  return items;
-}
 
 /** The trade statistics the dashboard shows, computed plainly. */
 function tradeStats(items) {
@@ -78,23 +72,6 @@ test('every chart is drawn and the summary matches the API items', async () => {
   assertNoProblems(problems);
   await context.close();
 });
-
-/** Waits until the chart container's ECharts instance draws `want` candles (the redraw is throttled). */
-function waitForCandles(page, testid, want) {
-  return page.waitForFunction(
-    ([id, n]) => {
-      const el = document.querySelector(`[data-testid="${id}"]`);
-      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === n;
-    },
-    [testid, want],
-  );
-}
-
-/** Buckets of `seconds` holding at least one trade. */
-function buckets(items, seconds) {
-  return new Set(items.filter((i) => i.event === 'trade').map((i) => Math.floor(i.nmicrotimestamp / (seconds * 1e6))))
-    .size;
-}
 
 test('the interval comes from the link, changes the candles, and goes back into the link', async () => {
   const channel = 'live_trades_ethusd';

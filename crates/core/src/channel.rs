@@ -34,9 +34,24 @@ impl ChannelKind {
     }
 }
 
+/// A channel's market for people: `live_trades_btcusd` → `BTC/USD` (a six-letter pair split in halves).
+pub fn pair_label(channel: &str) -> String {
+    let pair = channel.rsplit('_').next().unwrap_or(channel).to_uppercase();
+    match pair.len() {
+        6 => format!("{}/{}", &pair[..3], &pair[3..]),
+        _ => pair,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_for_people() {
+        assert_eq!(pair_label("live_trades_btcusd"), "BTC/USD");
+        assert_eq!(pair_label("live_orders_btcusdt"), "BTCUSDT");
+    }
 
     #[test]
     fn known_channels_are_well_formed() {

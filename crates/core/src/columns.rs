@@ -63,7 +63,10 @@ pub struct Tick {
     pub event: EventKind,
 }
 
-/// Items in key order, one vector per field (34 bytes per item).
+/// A trade's `buy_order_id` and `sell_order_id`.
+pub type OrderIds = [i64; 2];
+
+/// Items in key order, one vector per field (34 bytes per item; 50 for trades that carry their order ids).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Columns {
     pub ts: Vec<i64>,
@@ -72,6 +75,9 @@ pub struct Columns {
     pub amount: Vec<f64>,
     pub side: Vec<Side>,
     pub event: Vec<EventKind>,
+    /// Trades' order ids, for exporting items as they came. Empty while no item had them (order events never
+    /// do, so order channels pay nothing); otherwise one per item, `[0, 0]` for an item without.
+    pub order_ids: Vec<OrderIds>,
 }
 
 impl Columns {
@@ -83,6 +89,7 @@ impl Columns {
             amount: Vec::with_capacity(n),
             side: Vec::with_capacity(n),
             event: Vec::with_capacity(n),
+            order_ids: Vec::new(),
         }
     }
 
@@ -95,6 +102,20 @@ impl Columns {
     }
 
     pub fn push(&mut self, tick: Tick) {
+        if !self.order_ids.is_empty() {
+            self.order_ids.push([0; 2]);
+        }
+        self.push_fields(tick);
+    }
+
+    /// Pushes a trade together with its order ids.
+    pub fn push_with_order_ids(&mut self, tick: Tick, ids: OrderIds) {
+        self.order_ids.resize(self.len(), [0; 2]);
+        self.order_ids.push(ids);
+        self.push_fields(tick);
+    }
+
+    fn push_fields(&mut self, tick: Tick) {
         self.ts.push(tick.ts);
         self.id.push(tick.id);
         self.price.push(tick.price);
@@ -114,8 +135,27 @@ impl Columns {
         })
     }
 
+    /// Pushes a copy of `other`'s item `i` (panics when out of range).
+    pub fn push_from(&mut self, other: &Columns, i: usize) {
+        let tick = other.get(i).expect("index in range");
+        match other.order_ids_of(i) {
+            Some(ids) => self.push_with_order_ids(tick, ids),
+            None => self.push(tick),
+        }
+    }
+
+    /// Item `i`'s order ids, when the items carry them.
+    pub fn order_ids_of(&self, i: usize) -> Option<OrderIds> {
+        self.order_ids.get(i).copied()
+    }
+
     /// Appends `other`'s items after this one's.
     pub fn append(&mut self, other: &Columns) {
+        if !other.order_ids.is_empty() || !self.order_ids.is_empty() {
+            self.order_ids.resize(self.len(), [0; 2]);
+            self.order_ids.extend_from_slice(&other.order_ids);
+            self.order_ids.resize(self.len() + other.len(), [0; 2]);
+        }
         self.ts.extend_from_slice(&other.ts);
         self.id.extend_from_slice(&other.id);
         self.price.extend_from_slice(&other.price);
@@ -132,7 +172,7 @@ impl Columns {
         }
         let mut out = Columns::with_capacity(kept.len());
         for i in kept {
-            out.push(self.get(i).expect("index in range"));
+            out.push_from(self, i);
         }
         *self = out;
     }
@@ -144,6 +184,7 @@ impl Columns {
         self.amount.shrink_to_fit();
         self.side.shrink_to_fit();
         self.event.shrink_to_fit();
+        self.order_ids.shrink_to_fit();
     }
 
     /// Bytes held by the vectors' buffers.
@@ -154,6 +195,7 @@ impl Columns {
             + self.amount.capacity() * 8
             + self.side.capacity()
             + self.event.capacity()
+            + self.order_ids.capacity() * 16
     }
 }
 
@@ -194,6 +236,28 @@ mod tests {
         assert_eq!(a.heap_bytes(), 100 * 34);
         a.shrink_to_fit();
         assert_eq!(a.heap_bytes(), 34);
+    }
+
+    #[test]
+    fn order_ids_stay_aligned_with_items() {
+        let mut a = Columns::default();
+        a.push(tick(1));
+        assert!(a.order_ids.is_empty());
+        a.push_with_order_ids(tick(2), [7, 8]);
+        a.push(tick(3));
+        assert_eq!(a.order_ids, vec![[0, 0], [7, 8], [0, 0]]);
+        let mut b = Columns::default();
+        b.push(tick(4));
+        a.append(&b);
+        b.append(&a);
+        assert_eq!(a.order_ids.len(), 4);
+        assert_eq!(b.order_ids, vec![[0, 0], [0, 0], [7, 8], [0, 0], [0, 0]]);
+        b.retain_indices(|i| i >= 2);
+        assert_eq!((b.order_ids_of(0), b.ts[0]), (Some([7, 8]), 2));
+        let before = b.heap_bytes();
+        b.shrink_to_fit();
+        assert!(b.heap_bytes() <= before);
+        assert_eq!(b.heap_bytes(), 3 * 50);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod channel;
 pub mod columns;
+pub mod csv_export;
 pub mod cursor;
 pub mod dynamo_number;
 pub mod item;
@@ -16,9 +17,11 @@ pub mod response;
 pub mod retry;
 pub mod segments;
 pub mod url_state;
+pub mod zoom;
 
-pub use channel::{ChannelKind, KNOWN_CHANNELS};
-pub use columns::{Columns, EventKind, Side, Tick};
+pub use channel::{ChannelKind, KNOWN_CHANNELS, pair_label};
+pub use columns::{Columns, EventKind, OrderIds, Side, Tick};
+pub use csv_export::items_csv;
 pub use cursor::{CursorError, PageKey};
 pub use item::{EncodedItem, ItemBuilder};
 pub use page::{PAGE_BYTES, PageCut};
@@ -29,6 +32,7 @@ pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use segments::ChannelLoad;
 pub use url_state::{
-    TzMode, ViewState, format_iso, format_iso_with_offset, format_utc, format_with_offset,
-    parse_iso,
+    PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
+    format_with_offset, parse_iso,
 };
+pub use zoom::ZoomFrame;

@@ -253,7 +253,7 @@ impl SegmentPager {
                     last_ts = Some(ts);
                 }
             }
-            fresh.push(items.get(i).expect("index in range"));
+            fresh.push_from(items, i);
         }
 
         let mut mode = self.mode;

@@ -8,13 +8,17 @@
 //! | `to`   | same as `from`; `from <= to`                                          | none             |
 //! | `tz`   | `utc` or `local`: how times are shown                                 | `utc`            |
 //! | `k`    | parallel segments per channel, 1..=16                                 | 4                |
+//! | `iv`   | the charts' interval: `1s` `5s` `15s` `1m` `5m` `15m` `1h`            | auto             |
+//! | `view` | how prices are drawn: `candles` or `line`                             | `candles`        |
+//! | `zoom` | the charts' visible window, `<from>,<to>` (each as `from` and `to`)   | the whole range  |
 //!
-//! Any other key (`iv`, `view`, `zoom`, ...) is kept as it is and written back, so that keys added later survive
+//! Any other key is kept as it is and written back, so that keys added later survive
 //! a round trip through a version that does not know them. Parsing never fails: a bad value is replaced by its
 //! default and a warning says what was wrong and what is used instead.
 
 use std::collections::BTreeMap;
 
+use crate::aggregate::Interval;
 use crate::channel::ChannelKind;
 
 mod time;
@@ -45,6 +49,31 @@ impl TzMode {
     }
 }
 
+/// How a trades channel's prices are drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PriceView {
+    /// OHLC candles per interval, with the VWAP line.
+    #[default]
+    Candles,
+    /// The close per interval as a line, with the VWAP line.
+    Line,
+}
+
+impl PriceView {
+    pub const ALL: [PriceView; 2] = [Self::Candles, Self::Line];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Candles => "candles",
+            Self::Line => "line",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.name() == name)
+    }
+}
+
 /// Everything the URL says about the view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewState {
@@ -58,6 +87,11 @@ pub struct ViewState {
     pub tz: TzMode,
     /// Parallel segments per channel, 1..=16.
     pub k: u8,
+    /// The charts' interval; `None`: chosen from the visible window.
+    pub iv: Option<Interval>,
+    pub view: PriceView,
+    /// The charts' visible window, µs, `from < to`; `None`: the whole range.
+    pub zoom: Option<(i64, i64)>,
     /// Keys this version does not know, with their values, written back unchanged.
     pub extra: BTreeMap<String, String>,
 }
@@ -71,6 +105,9 @@ impl Default for ViewState {
             to: None,
             tz: TzMode::Utc,
             k: DEFAULT_K,
+            iv: None,
+            view: PriceView::Candles,
+            zoom: None,
             extra: BTreeMap::new(),
         }
     }
@@ -99,7 +136,8 @@ impl ViewState {
             let raw = value;
             let value = raw.trim();
             match key.as_ref() {
-                "api" | "ch" | "from" | "to" | "tz" | "k" if value.is_empty() => {}
+                "api" | "ch" | "from" | "to" | "tz" | "k" | "iv" | "view" | "zoom"
+                    if value.is_empty() => {}
                 "api" => match check_api(value) {
                     Ok(()) => state.api = Some(value.to_owned()),
                     Err(why) => warnings.push(format!(
@@ -127,6 +165,21 @@ impl ViewState {
                         clip(value)
                     )),
                 },
+                "iv" => match Interval::parse(value) {
+                    Some(iv) => state.iv = Some(iv),
+                    None => warnings.push(format!(
+                        "`iv` {:?} is not an interval (1s, 5s, 15s, 1m, 5m, 15m, 1h); using auto",
+                        clip(value)
+                    )),
+                },
+                "view" => match PriceView::parse(&value.to_ascii_lowercase()) {
+                    Some(view) => state.view = view,
+                    None => warnings.push(format!(
+                        "`view` {:?} is not `candles` or `line`; using candles",
+                        clip(value)
+                    )),
+                },
+                "zoom" => state.zoom = parse_zoom(value, &mut warnings),
                 // Kept verbatim (untrimmed), to be written back as it came.
                 _ => {
                     state.extra.insert(key.into_owned(), raw.into_owned());
@@ -143,6 +196,17 @@ impl ViewState {
             ));
             state.from = None;
             state.to = None;
+        }
+        if let (Some((zoom_from, zoom_to)), Some(from), Some(to)) =
+            (state.zoom, state.from, state.to)
+            && (zoom_to < from || zoom_from > to)
+        {
+            warnings.push(format!(
+                "`zoom` ({} to {}) is outside the range; showing the whole range",
+                format_iso(zoom_from),
+                format_iso(zoom_to)
+            ));
+            state.zoom = None;
         }
         (state, warnings)
     }
@@ -168,6 +232,15 @@ impl ViewState {
         }
         if self.k != DEFAULT_K {
             pairs.push(("k", self.k.to_string()));
+        }
+        if let Some(iv) = self.iv {
+            pairs.push(("iv", iv.name().to_owned()));
+        }
+        if self.view != PriceView::Candles {
+            pairs.push(("view", self.view.name().to_owned()));
+        }
+        if let Some((from, to)) = self.zoom {
+            pairs.push(("zoom", format!("{},{}", write_time(from), write_time(to))));
         }
         for (key, value) in &self.extra {
             pairs.push((key, value.clone()));
@@ -226,16 +299,45 @@ fn parse_channels(value: &str, warnings: &mut Vec<String>) -> Vec<String> {
     channels
 }
 
-/// Integer µs (digits only) or ISO 8601; non-negative.
-fn parse_time_param(key: &str, value: &str, what: &str, warnings: &mut Vec<String>) -> Option<i64> {
-    let parsed = if value.bytes().all(|b| b.is_ascii_digit()) {
+/// `<from>,<to>`, each as `from` and `to` are written, `from < to`.
+fn parse_zoom(value: &str, warnings: &mut Vec<String>) -> Option<(i64, i64)> {
+    let window = value
+        .split_once(',')
+        .ok_or_else(|| "is not `<from>,<to>`".to_owned())
+        .and_then(|(from, to)| Ok((read_time(from.trim())?, read_time(to.trim())?)));
+    match window {
+        Ok((from, to)) if 0 <= from && from < to => Some((from, to)),
+        Ok(_) => {
+            warnings.push(format!(
+                "`zoom` {:?} does not start before it ends; showing the whole range",
+                clip(value)
+            ));
+            None
+        }
+        Err(why) => {
+            warnings.push(format!(
+                "`zoom` {:?} {why}; showing the whole range",
+                clip(value)
+            ));
+            None
+        }
+    }
+}
+
+/// Integer µs (digits only) or ISO 8601.
+fn read_time(value: &str) -> Result<i64, String> {
+    if value.bytes().all(|b| b.is_ascii_digit()) {
         value
             .parse::<i64>()
             .map_err(|_| "is too large for microseconds since 1970".to_owned())
     } else {
         parse_iso(value).map_err(|e| format!("is not a time: {e}"))
-    };
-    match parsed {
+    }
+}
+
+/// Integer µs (digits only) or ISO 8601; non-negative.
+fn parse_time_param(key: &str, value: &str, what: &str, warnings: &mut Vec<String>) -> Option<i64> {
+    match read_time(value) {
         Ok(us) if us >= 0 => Some(us),
         Ok(_) => {
             warnings.push(format!(

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { baseUrl, outPath } from './browser.mjs';
+import { apiUrl, baseUrl, outPath } from './browser.mjs';
 
 export const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
 
@@ -19,6 +19,46 @@ export async function fetchChannels(api) {
     from: Math.min(...spans.map((c) => c.first)),
     to: Math.max(...spans.map((c) => c.last)),
   };
+}
+
+/** Every item of `channel` in [from, to] from the main server's API, following LastEvaluatedKey. */
+export async function allItems(channel, from, to) {
+  const items = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ channel, from: String(from), to: String(to) });
+    if (cursor) query.set('cursor', cursor);
+    const body = (await (await fetch(`${apiUrl()}/bitstamp?${query}`)).json()).body;
+    items.push(...body.Items);
+    cursor = body.LastEvaluatedKey ? Buffer.from(JSON.stringify(body.LastEvaluatedKey)).toString('base64url') : null;
+  } while (cursor);
+  return items;
+}
+
+/** The option of the ECharts instance in the element with `data-testid=testid` (`getOption()`), or null. */
+export function chartOption(page, testid) {
+  return page.evaluate((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    const option = el && window.echarts.getInstanceByDom(el)?.getOption();
+    return option ? JSON.parse(JSON.stringify(option, (k, v) => (typeof v === 'function' ? undefined : v))) : null;
+  }, testid);
+}
+
+/** Waits until the chart container's ECharts instance draws `want` candles (the redraw is throttled). */
+export function waitForCandles(page, testid, want) {
+  return page.waitForFunction(
+    ([id, n]) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === n;
+    },
+    [testid, want],
+  );
+}
+
+/** Buckets of `seconds` holding at least one trade. */
+export function buckets(items, seconds) {
+  return new Set(items.filter((i) => i.event === 'trade').map((i) => Math.floor(i.nmicrotimestamp / (seconds * 1e6))))
+    .size;
 }
 
 /**

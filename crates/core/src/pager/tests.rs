@@ -422,3 +422,20 @@ proptest! {
         prop_assert_eq!(identities(&all), expected(&items, 0, 1000));
     }
 }
+
+#[test]
+fn accepted_trades_keep_their_order_ids() {
+    let mut pager = SegmentPager::new(CH, 0, 1_000).unwrap();
+    let mut items = Columns::default();
+    for t in ten() {
+        items.push_with_order_ids(t, [t.id * 2, t.id * 2 + 1]);
+    }
+    let page = PageBatch {
+        items,
+        skipped: 0,
+        last_key: None,
+    };
+    let fresh = pager.accept(page).unwrap();
+    assert_eq!(fresh.len(), 10);
+    assert_eq!(fresh.order_ids_of(9), Some([20, 21]));
+}

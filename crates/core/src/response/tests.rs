@@ -223,6 +223,26 @@ fn a_bare_page() {
 }
 
 #[test]
+fn trades_keep_their_order_ids_and_orders_pay_nothing() {
+    let batch = page(&format!(r#"{{"Items":[{ORDER},{TRADE},{ORDER}]}}"#));
+    assert_eq!(
+        batch.items.order_ids,
+        vec![
+            [0, 0],
+            [1_470_401_450_000_000, 1_470_401_450_000_001],
+            [0, 0]
+        ]
+    );
+    let batch = page(&format!(r#"{{"Items":[{ORDER},{ORDER}]}}"#));
+    assert!(batch.items.order_ids.is_empty());
+    // Typed and textual ids; a trade missing one of them has none.
+    let typed = r#"{"id":1,"price":1,"amount":1,"type":0,"nmicrotimestamp":1,"event":"trade","buy_order_id":{"N":"5"},"sell_order_id":"6"}"#;
+    let half = r#"{"id":2,"price":1,"amount":1,"type":0,"nmicrotimestamp":2,"event":"trade","buy_order_id":5}"#;
+    let batch = page(&format!(r#"{{"Items":[{typed},{half}]}}"#));
+    assert_eq!(batch.items.order_ids, vec![[5, 6], [0, 0]]);
+}
+
+#[test]
 fn typed_items_and_key() {
     let order = r#"{"id":{"N":"1466017213358080"},"id_str":{"S":"1466017213358080"},"order_type":{"N":"1"},"datetime":{"S":"1647830700"},"microtimestamp":{"S":"1647830700123456"},"amount":{"N":"0.05"},"amount_str":{"S":"0.05000000"},"price":{"N":"41000.5"},"price_str":{"S":"41000.50"},"channel":{"S":"live_orders_btcusd"},"nmicrotimestamp":{"N":"1647830700123456"},"event":{"S":"order_deleted"}}"#;
     let trade = r#"{"id":{"N":"226151001"},"amount":{"N":"1.4E-7"},"price":{"N":"41000"},"type":{"N":"0"},"nmicrotimestamp":{"N":"1647830700123000"},"event":{"S":"trade"},"flags":{"L":[{"BOOL":true}]},"extra":{"M":{"a":{"NULL":true}}}}"#;

@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::columns::{Columns, EventKind, Side, Tick};
+use crate::columns::{Columns, EventKind, OrderIds, Side, Tick};
 
 /// The key serde_json (`arbitrary_precision`) gives a number it keeps as text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
@@ -273,6 +273,8 @@ enum Field {
     AmountStr,
     Type,
     OrderType,
+    BuyOrderId,
+    SellOrderId,
     Event,
     Other,
 }
@@ -303,6 +305,8 @@ impl<'de> Visitor<'de> for FieldSeed {
             "amount_str" => Field::AmountStr,
             "type" => Field::Type,
             "order_type" => Field::OrderType,
+            "buy_order_id" => Field::BuyOrderId,
+            "sell_order_id" => Field::SellOrderId,
             "event" => Field::Event,
             _ => Field::Other,
         })
@@ -325,10 +329,17 @@ struct ItemFields<'de> {
     amount_str: Raw<'de>,
     trade_type: Raw<'de>,
     order_type: Raw<'de>,
+    buy_order_id: Raw<'de>,
+    sell_order_id: Raw<'de>,
     event: Event,
 }
 
 impl ItemFields<'_> {
+    /// A trade's order ids, when it has both.
+    fn order_ids(&self) -> Option<OrderIds> {
+        Some([self.buy_order_id.int()?, self.sell_order_id.int()?])
+    }
+
     /// The tick, or `None` for an item of unknown shape.
     fn tick(&self) -> Option<Tick> {
         let event = match self.event {
@@ -368,29 +379,32 @@ fn either<'de, T>(
     read(primary).or_else(|| read(fallback))
 }
 
-/// One element of `Items`: `Some(tick)`, or `None` when it is not an item of a known shape.
+/// One item: its tick and, for a trade that has them, its order ids.
+type Item = (Tick, Option<OrderIds>);
+
+/// One element of `Items`: `Some(item)`, or `None` when it is not an item of a known shape.
 struct ItemSeed;
 
 impl<'de> DeserializeSeed<'de> for ItemSeed {
-    type Value = Option<Tick>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Tick>, D::Error> {
+    type Value = Option<Item>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Item>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ItemSeed {
-    type Value = Option<Tick>;
+    type Value = Option<Item>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an item")
     }
     scalars!(None);
-    fn visit_str<E>(self, _: &str) -> Result<Option<Tick>, E> {
+    fn visit_str<E>(self, _: &str) -> Result<Option<Item>, E> {
         Ok(None)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<Tick>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<Item>, A::Error> {
         IgnoredAny.visit_seq(seq).map(|_| None)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Tick>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Item>, A::Error> {
         let mut f = ItemFields::default();
         while let Some(field) = map.next_key_seed(FieldSeed)? {
             let slot = match field {
@@ -401,6 +415,8 @@ impl<'de> Visitor<'de> for ItemSeed {
                 Field::Amount => &mut f.amount,
                 Field::Type => &mut f.trade_type,
                 Field::OrderType => &mut f.order_type,
+                Field::BuyOrderId => &mut f.buy_order_id,
+                Field::SellOrderId => &mut f.sell_order_id,
                 // A fallback is not even looked at once its primary attribute came as a number.
                 Field::IdStr if !f.id.is_number() => &mut f.id_str,
                 Field::PriceStr if !f.price.is_number() => &mut f.price_str,
@@ -416,7 +432,12 @@ impl<'de> Visitor<'de> for ItemSeed {
             };
             *slot = map.next_value_seed(RawSeed)?;
         }
-        Ok(f.tick())
+        Ok(f.tick().map(|tick| {
+            let ids = (tick.event == EventKind::Trade)
+                .then(|| f.order_ids())
+                .flatten();
+            (tick, ids)
+        }))
     }
 }
 
@@ -451,9 +472,10 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         let items = self.0;
-        while let Some(tick) = seq.next_element_seed(ItemSeed)? {
-            match tick {
-                Some(tick) => items.columns.push(tick),
+        while let Some(item) = seq.next_element_seed(ItemSeed)? {
+            match item {
+                Some((tick, Some(ids))) => items.columns.push_with_order_ids(tick, ids),
+                Some((tick, None)) => items.columns.push(tick),
                 None => items.skipped += 1,
             }
         }

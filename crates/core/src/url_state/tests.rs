@@ -11,7 +11,8 @@ fn parse(q: &str) -> (ViewState, Vec<String>) {
 fn a_full_view_parses() {
     let (s, w) = parse(
         "?api=https://abc.execute-api.eu-west-1.amazonaws.com/prod&ch=live_trades_btcusd,live_orders_ethusd\
-         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&iv=1m&view=ohlc&zoom=10,90",
+         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&iv=1m&view=LINE\
+         &zoom=2022-03-21T03:00:00Z,1647832500000000&note=x",
     );
     assert_eq!(w, Vec::<String>::new());
     assert_eq!(
@@ -22,9 +23,48 @@ fn a_full_view_parses() {
     assert_eq!(s.from, Some(T));
     assert_eq!(s.to, Some(T + 13_320_000_000 + 500_000));
     assert_eq!((s.tz, s.k), (TzMode::Local, 8));
-    assert_eq!(s.extra.get("iv").map(String::as_str), Some("1m"));
-    assert_eq!(s.extra.get("view").map(String::as_str), Some("ohlc"));
-    assert_eq!(s.extra.get("zoom").map(String::as_str), Some("10,90"));
+    assert_eq!((s.iv, s.view), (Some(Interval::M1), PriceView::Line));
+    assert_eq!(s.zoom, Some((T + 900_000_000, T + 1_800_000_000)));
+    assert_eq!(s.extra.get("note").map(String::as_str), Some("x"));
+}
+
+#[test]
+fn chart_keys_round_trip_and_bad_ones_are_explained() {
+    let s = ViewState {
+        from: Some(T),
+        to: Some(T + 3_600_000_000),
+        iv: Some(Interval::S5),
+        view: PriceView::Line,
+        zoom: Some((T + 60_000_000, T + 120_000_500)),
+        ..ViewState::default()
+    };
+    let q = s.to_query();
+    assert!(
+        q.ends_with("&iv=5s&view=line&zoom=2022-03-21T02:46:00Z,2022-03-21T02:47:00.000500Z"),
+        "{q}"
+    );
+    assert_eq!(parse(&q), (s, vec![]));
+    for (query, needle) in [
+        ("iv=fortnight", "`iv` \"fortnight\" is not an interval"),
+        ("view=pie", "`view` \"pie\" is not `candles` or `line`"),
+        ("zoom=5", "is not `<from>,<to>`"),
+        ("zoom=5,x", "is not a time"),
+        ("zoom=9,9", "does not start before it ends"),
+        ("from=100&to=200&zoom=300,400", "outside the range"),
+    ] {
+        let (s, w) = parse(query);
+        assert_eq!(
+            (s.iv, s.view, s.zoom),
+            (None, PriceView::Candles, None),
+            "{query}"
+        );
+        assert!(w.len() == 1 && w[0].contains(needle), "{query}: {w:?}");
+    }
+    // A window overlapping the range is kept as it is (the charts clip it).
+    assert_eq!(
+        parse("from=100&to=200&zoom=150,400").0.zoom,
+        Some((150, 400))
+    );
 }
 
 #[test]
@@ -129,18 +169,18 @@ fn written_urls_are_readable_and_round_trip() {
         k: 2,
         ..ViewState::default()
     };
-    s.extra.insert("zoom".into(), "a&b=c+d e%".into());
+    s.extra.insert("note".into(), "a&b=c+d e%".into());
     let q = s.to_query();
     assert_eq!(
         q,
         "api=http://127.0.0.1:3000/api&ch=live_orders_btcusd,live_trades_ethusd\
-         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&zoom=a%26b%3Dc%2Bd%20e%25"
+         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&note=a%26b%3Dc%2Bd%20e%25"
     );
     assert_eq!(parse(&q), (s.clone(), vec![]));
     assert_eq!(parse(&format!("?{q}")).0, s);
     // Unknown keys survive, values untouched (not trimmed).
-    let (t, _) = parse("view=%20x%20&ch=live_trades_btcusd");
-    assert_eq!(t.extra.get("view").map(String::as_str), Some(" x "));
+    let (t, _) = parse("note=%20x%20&ch=live_trades_btcusd");
+    assert_eq!(t.extra.get("note").map(String::as_str), Some(" x "));
     assert_eq!(parse(&t.to_query()).0, t);
 }
 
@@ -173,8 +213,11 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         any::<bool>(),
         1u8..=16,
         prop::collection::btree_map("[a-zA-Z_][a-zA-Z0-9_]{0,6}", "\\PC{0,20}", 0..4),
+        proptest::option::of(proptest::sample::select(Interval::ALL.to_vec())),
+        proptest::sample::select(PriceView::ALL.to_vec()),
+        any::<bool>(),
     )
-        .prop_map(|(api, channels, a, b, local, k, extra)| {
+        .prop_map(|(api, channels, a, b, local, k, extra, iv, view, zoomed)| {
             let mut unique: Vec<String> = Vec::new();
             for c in channels {
                 if !unique.contains(&c) {
@@ -187,7 +230,10 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
             };
             let extra = extra
                 .into_iter()
-                .filter(|(k, _)| !["api", "ch", "from", "to", "tz", "k"].contains(&k.as_str()))
+                .filter(|(k, _)| {
+                    !["api", "ch", "from", "to", "tz", "k", "iv", "view", "zoom"]
+                        .contains(&k.as_str())
+                })
                 .collect();
             ViewState {
                 api,
@@ -196,6 +242,12 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                 to,
                 tz: if local { TzMode::Local } else { TzMode::Utc },
                 k,
+                iv,
+                view,
+                zoom: match (from, to) {
+                    (Some(f), Some(t)) if f < t && zoomed => Some((f + (t - f) / 3, t)),
+                    _ => None,
+                },
                 extra,
             }
         })

@@ -1,0 +1,107 @@
+//! The charts' visible window within a load's range, and ECharts' dataZoom percentages of it.
+
+/// A load's range (`from..=to`, µs) and the part of it the charts show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoomFrame {
+    pub from: i64,
+    pub to: i64,
+    /// `from <= window.0 <= window.1 <= to`.
+    pub window: (i64, i64),
+}
+
+impl ZoomFrame {
+    /// `zoom` clipped to the range; the whole range when there is no zoom or none of it is in the range.
+    pub fn new(from: i64, to: i64, zoom: Option<(i64, i64)>) -> Self {
+        let (from, to) = (from.min(to), to.max(from));
+        let window = zoom
+            .map(|(a, b)| (a.max(from), b.min(to)))
+            .filter(|(a, b)| a < b)
+            .unwrap_or((from, to));
+        Self { from, to, window }
+    }
+
+    /// The zoom to keep (in the link): `None` for the whole range.
+    pub fn zoom(&self) -> Option<(i64, i64)> {
+        (self.window != (self.from, self.to)).then_some(self.window)
+    }
+
+    /// The window as dataZoom's `start` and `end`: percent of the range.
+    pub fn percent(&self) -> (f64, f64) {
+        let span = (self.to - self.from) as f64;
+        if span <= 0.0 {
+            return (0.0, 100.0);
+        }
+        let at = |t: i64| (t - self.from) as f64 / span * 100.0;
+        (at(self.window.0), at(self.window.1))
+    }
+
+    /// The frame after the user zoomed to `start..end` percent of the range. Ends are rounded to the
+    /// millisecond (the time axis' resolution), and a window within a millisecond of an end of the range
+    /// reaches that end.
+    pub fn zoomed_to(&self, start: f64, end: f64) -> Self {
+        let span = (self.to - self.from) as f64;
+        let at = |p: f64| {
+            let t = self.from + (span * p.clamp(0.0, 100.0) / 100.0).round() as i64;
+            let t = (t + 500).div_euclid(1000) * 1000;
+            if t - self.from < 1000 {
+                self.from
+            } else if self.to - t < 1000 {
+                self.to
+            } else {
+                t
+            }
+        };
+        let (a, b) = (at(start.min(end)), at(start.max(end)));
+        Self::new(self.from, self.to, Some((a, b.max(a + 1).min(self.to))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: i64 = 1_647_830_700_000_000;
+    const HOUR: i64 = 3_600_000_000;
+
+    #[test]
+    fn a_zoom_is_clipped_to_the_range() {
+        assert_eq!(ZoomFrame::new(F, F + HOUR, None).window, (F, F + HOUR));
+        assert_eq!(
+            ZoomFrame::new(F, F + HOUR, Some((F - HOUR, F + 10))).window,
+            (F, F + 10)
+        );
+        assert_eq!(
+            ZoomFrame::new(F, F + HOUR, Some((F + 2 * HOUR, F + 3 * HOUR))).window,
+            (F, F + HOUR)
+        );
+        assert_eq!(
+            ZoomFrame::new(F, F + HOUR, Some((F + 5, F + 5))).zoom(),
+            None
+        );
+        assert_eq!(
+            ZoomFrame::new(F, F, Some((F, F + 1))).percent(),
+            (0.0, 100.0)
+        );
+    }
+
+    #[test]
+    fn percent_round_trips_to_the_millisecond() {
+        let frame = ZoomFrame::new(F, F + HOUR, Some((F + HOUR / 4, F + HOUR / 2)));
+        assert_eq!(frame.percent(), (25.0, 50.0));
+        assert_eq!(frame.zoomed_to(25.0, 50.0), frame);
+        let z = frame.zoomed_to(10.000_001, 20.3);
+        assert_eq!(z.window, (F + 360_000_000, F + 730_800_000));
+        assert_eq!(z.zoomed_to(z.percent().0, z.percent().1), z);
+        // The whole range is no zoom; swapped or out-of-range percentages are put right.
+        assert_eq!(frame.zoomed_to(0.0, 100.0).zoom(), None);
+        assert_eq!(frame.zoomed_to(-5.0, 1e-12).window.0, F);
+        assert_eq!(
+            frame.zoomed_to(60.0, 40.0).window,
+            (F + 1_440_000_000, F + 2_160_000_000)
+        );
+        assert_eq!(
+            frame.zoomed_to(50.0, 50.0).window,
+            (F + HOUR / 2, F + HOUR / 2 + 1)
+        );
+    }
+}

@@ -1,0 +1,36 @@
+//! Channels side by side: each trades channel's price as percent change from the start of the visible window.
+
+use charming::Chart;
+use charming::component::{Axis, Legend};
+use charming::element::{AxisLabel, AxisType};
+use charming::series::Line;
+use tickscope_core::ZoomFrame;
+use tickscope_core::aggregate::Compare;
+
+use super::{ms, time_chart};
+
+/// One line per `(name, series)`, on one percent scale.
+pub fn compare_chart(series: &[(String, Compare)], frame: &ZoomFrame) -> Chart {
+    let names: Vec<&str> = series.iter().map(|(name, _)| name.as_str()).collect();
+    let mut chart = time_chart(frame).legend(Legend::new().data(names)).y_axis(
+        Axis::new()
+            .type_(AxisType::Value)
+            .scale(true)
+            .axis_label(AxisLabel::new().formatter("{value} %")),
+    );
+    for (name, compare) in series {
+        let data: Vec<Vec<f64>> = compare
+            .start
+            .iter()
+            .zip(&compare.percent)
+            .map(|(&t, &p)| vec![ms(t), p])
+            .collect();
+        chart = chart.series(
+            Line::new()
+                .name(name.as_str())
+                .show_symbol(false)
+                .data(data),
+        );
+    }
+    chart
+}

@@ -1,0 +1,64 @@
+//! The price and volume charts' tooltip: the hovered interval's candle in full, in the chosen time zone.
+//!
+//! ECharts calls a formatter function; building one from text (charming's `JsFunction`) needs `eval`, which the
+//! page's Content-Security-Policy forbids, so the formatter is a Rust closure reading the last drawn candles.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use tickscope_core::TzMode;
+use tickscope_core::aggregate::{Candle, Candles};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+use super::instance::Callback;
+use crate::form::show_time;
+
+/// What the tooltip reads: the candles last drawn and the time zone.
+pub type TooltipData = Rc<RefCell<Option<(Candles, TzMode)>>>;
+
+/// The formatter: ECharts' axis tooltip parameters in, HTML out.
+pub fn candle_tooltip(data: TooltipData) -> Callback {
+    Closure::new(move |params: JsValue| -> JsValue {
+        let first = js_sys::Reflect::get(&params, &0.into()).unwrap_or(params);
+        let Some(ms) = js_sys::Reflect::get(&first, &"axisValue".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+        else {
+            return JsValue::from_str("");
+        };
+        let text = data.borrow().as_ref().and_then(|(candles, tz)| {
+            let candle = candle_at(candles, ms as i64 * 1000)?;
+            Some(candle_html(&candle, candles.interval.name(), *tz))
+        });
+        JsValue::from_str(&text.unwrap_or_default())
+    })
+}
+
+/// The candle of the interval holding `us`.
+fn candle_at(candles: &Candles, us: i64) -> Option<Candle> {
+    let start = candles.interval.floor(us);
+    let i = candles.start.partition_point(|&s| s < start);
+    candles.get(i).filter(|c| c.start == start)
+}
+
+/// The candle as the tooltip shows it (numbers only: nothing here comes from the user).
+fn candle_html(c: &Candle, interval: &str, tz: TzMode) -> String {
+    let row =
+        |name: &str, value: String| format!("<tr><td>{name}</td><td align=right>{value}</td></tr>");
+    let rows = [
+        row("Open", c.open.to_string()),
+        row("High", c.high.to_string()),
+        row("Low", c.low.to_string()),
+        row("Close", c.close.to_string()),
+        row("VWAP", format!("{:.2}", c.vwap)),
+        row("Buy volume", format!("{:.8}", c.buy_volume)),
+        row("Sell volume", format!("{:.8}", c.sell_volume)),
+        row("Trades", c.count.to_string()),
+    ]
+    .concat();
+    format!(
+        "<b>{}</b> ({interval})<table>{rows}</table>",
+        show_time(c.start, tz)
+    )
+}
