@@ -13,6 +13,7 @@ step "cargo fmt" cargo fmt --all --check
 # Native: the core and the server. The dashboard only builds for wasm32.
 step "clippy (native)" cargo clippy --workspace --exclude tickscope --all-targets -- -D warnings
 step "clippy (dashboard, wasm32)" cargo clippy -p tickscope --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "clippy (wasm benchmarks, wasm32)" cargo clippy -p tickscope-bench --target wasm32-unknown-unknown --lib -- -D warnings
 step "cargo test" cargo test --workspace --exclude tickscope
 step "dashboard browser tests (wasm-bindgen-test, headless Chromium)" \
     env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" cargo test -p tickscope --target wasm32-unknown-unknown

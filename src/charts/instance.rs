@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 
+use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -79,6 +80,17 @@ impl ChartInstance {
         }
         self.callbacks.borrow_mut().clear();
     }
+}
+
+/// Resizes the charts with the window, and disposes them when the calling component goes away.
+pub fn manage(instances: StoredValue<Vec<ChartInstance>, LocalStorage>) {
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        instances.with_value(|all| all.iter().for_each(ChartInstance::resize));
+    });
+    on_cleanup(move || {
+        resize.remove();
+        instances.with_value(|all| all.iter().for_each(ChartInstance::dispose));
+    });
 }
 
 /// `setOption`'s settings: replace the series (a draw may add or drop the trade points), merge the rest.

@@ -9,7 +9,7 @@ use tickscope_core::aggregate::{DEFAULT_CANDLE_TARGET, HeatmapParams, Interval, 
 use tickscope_core::aggregate::{candles, flow, heatmap, stats, trade_count, trades};
 use tickscope_core::{ChannelKind, Columns, ZoomFrame, items_csv, pair_label};
 
-use crate::charts::instance::ChartInstance;
+use crate::charts::instance::{ChartInstance, manage};
 use crate::charts::redraw::throttled_redraw;
 use crate::charts::tooltip::{TooltipData, candle_tooltip};
 use crate::charts::zoom::zoom_handler;
@@ -129,13 +129,7 @@ pub fn ChannelPanel(
         },
         draw,
     );
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        instances.with_value(|all| all.iter().for_each(ChartInstance::resize));
-    });
-    on_cleanup(move || {
-        resize.remove();
-        instances.with_value(|all| all.iter().for_each(ChartInstance::dispose));
-    });
+    manage(instances);
 
     let title = match kind {
         ChannelKind::Trades => format!("{} trades", pair_label(&channel)),

@@ -6,7 +6,7 @@ use tickscope_core::aggregate::{Compare, DEFAULT_CANDLE_TARGET, Interval, candle
 use tickscope_core::{ChannelKind, Columns, ZoomFrame, pair_label};
 
 use crate::charts::compare::compare_chart;
-use crate::charts::instance::ChartInstance;
+use crate::charts::instance::{ChartInstance, manage};
 use crate::charts::redraw::throttled_redraw;
 use crate::charts::to_js;
 use crate::charts::zoom::zoom_handler;
@@ -44,7 +44,7 @@ fn CompareChart(
     form: Form,
     trades: Memo<Vec<String>>,
 ) -> impl IntoView {
-    let instance = StoredValue::new_local(ChartInstance::default());
+    let instance = StoredValue::new_local(vec![ChartInstance::default()]);
     let range = move || {
         let first = trades.get_untracked().into_iter().next()?;
         loader.with_channel(&first, |load| load.range())
@@ -71,7 +71,7 @@ fn CompareChart(
             })
             .collect();
         let option = to_js(&compare_chart(&series, &frame), form.tz.get_untracked());
-        instance.with_value(|i| i.draw(ID, &option, true, Some(zoom_handler(form.zoom, range))));
+        instance.with_value(|i| i[0].draw(ID, &option, true, Some(zoom_handler(form.zoom, range))));
     };
     throttled_redraw(
         move || {
@@ -83,12 +83,6 @@ fn CompareChart(
         },
         draw,
     );
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        instance.with_value(ChartInstance::resize);
-    });
-    on_cleanup(move || {
-        resize.remove();
-        instance.with_value(ChartInstance::dispose);
-    });
+    manage(instance);
     view! { <div class="chart" id=ID data-testid=ID></div> }
 }

@@ -1,76 +1,25 @@
 //! Aggregating a million items, as the dashboard does for the visible window on every zoom: candles, statistics,
 //! percent change and LTTB over 1,000,000 trades; heatmap and flow over 1,000,000 order events. Each channel's
 //! items are split in 4 segments, as a load with K = 4 leaves them.
-//! Run: `cargo bench -p tickscope-core --bench aggregate`.
+//! Run: `cargo bench -p tickscope-bench --bench aggregate` (`./scripts/bench-wasm.sh` measures the same in wasm).
 
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+use tickscope_bench::{SPAN, T0, synthetic};
+use tickscope_core::Columns;
 use tickscope_core::aggregate::{
     DEFAULT_CANDLE_TARGET, HeatmapParams, Interval, candles, flow, heatmap, lttb_trades,
     percent_change, stats,
 };
-use tickscope_core::{Columns, EventKind, Side, Tick};
 
 const ITEMS: usize = 1_000_000;
 const SEGMENTS: usize = 4;
-/// 2022-03-21T02:45:00Z.
-const T0: i64 = 1_647_830_700_000_000;
-/// ~3.7 h: 13,320 s.
-const SPAN: i64 = 13_320_000_000;
-
-/// `ITEMS` items over `SPAN` (sorted timestamps), a random walk of prices around 41,000, in `SEGMENTS` segments.
-fn synthetic(orders: bool) -> Vec<Columns> {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ orders as u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let gap = 2 * SPAN as u64 / ITEMS as u64;
-    let per_segment = ITEMS.div_ceil(SEGMENTS);
-    let mut out: Vec<Columns> = (0..SEGMENTS)
-        .map(|_| Columns::with_capacity(per_segment))
-        .collect();
-    let (mut ts, mut cents) = (T0, 4_100_000i64);
-    for i in 0..ITEMS {
-        ts += (next() % gap) as i64;
-        cents += (next() % 201) as i64 - 100;
-        let side = if next() % 2 == 0 {
-            Side::Buy
-        } else {
-            Side::Sell
-        };
-        let (price, event) = if orders {
-            // Orders sit around the mid price, a few far away.
-            let offset = (next() % 20_000) as i64 - 10_000;
-            let far = if next() % 200 == 0 { 400_000 } else { 0 };
-            let event = [
-                EventKind::OrderCreated,
-                EventKind::OrderChanged,
-                EventKind::OrderDeleted,
-            ][i % 3];
-            ((cents + offset + far) as f64 / 100.0, event)
-        } else {
-            (cents as f64 / 100.0, EventKind::Trade)
-        };
-        out[i / per_segment].push(Tick {
-            ts,
-            id: i as i64,
-            price,
-            amount: (next() % 500_000_000) as f64 / 1e8,
-            side,
-            event,
-        });
-    }
-    out
-}
 
 fn aggregate(c: &mut Criterion) {
-    let trade_cols = synthetic(false);
-    let order_cols = synthetic(true);
+    let trade_cols = synthetic(false, ITEMS, SEGMENTS);
+    let order_cols = synthetic(true, ITEMS, SEGMENTS);
     let trades: Vec<&Columns> = trade_cols.iter().collect();
     let orders: Vec<&Columns> = order_cols.iter().collect();
     let (from, to) = (T0, T0 + SPAN);
