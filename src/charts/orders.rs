@@ -5,7 +5,7 @@
 use charming::Chart;
 use charming::component::{Axis, Grid, Legend, VisualMap};
 use charming::datatype::DataPoint;
-use charming::element::{AxisType, ItemStyle, Tooltip};
+use charming::element::{AxisLabel, AxisType, ItemStyle, Tooltip};
 use charming::series::{Bar, Heatmap as HeatmapSeries, Line};
 use tickscope_core::ZoomFrame;
 use tickscope_core::aggregate::{BySide, Flow, Heatmap};
@@ -52,11 +52,28 @@ pub fn orders_chart(heatmap: &Heatmap, time_label: impl Fn(i64) -> String) -> Ch
         .legend(Legend::new().data(vec!["Bids", "Asks"]))
         .tooltip(Tooltip::new())
         .x_axis(Axis::new().type_(AxisType::Category).data(times))
-        .y_axis(Axis::new().type_(AxisType::Category).data(prices))
+        // About ten price labels, whatever the number of rows (ECharts would print every one).
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .axis_label(AxisLabel::new().interval((heatmap.rows / 10) as f64))
+                .data(prices),
+        )
         .visual_map(scale(0.0, BUY))
         .visual_map(scale(1.0, SELL))
-        .series(HeatmapSeries::new().name("Bids").data(cells(&heatmap.bids)))
-        .series(HeatmapSeries::new().name("Asks").data(cells(&heatmap.asks)))
+        // The series' own colour only paints its legend icon; cells take the visual map's.
+        .series(
+            HeatmapSeries::new()
+                .name("Bids")
+                .item_style(ItemStyle::new().color(BUY))
+                .data(cells(&heatmap.bids)),
+        )
+        .series(
+            HeatmapSeries::new()
+                .name("Asks")
+                .item_style(ItemStyle::new().color(SELL))
+                .data(cells(&heatmap.asks)),
+        )
 }
 
 /// Created, changed and deleted events per interval, stacked; the amount added on each side as lines on a

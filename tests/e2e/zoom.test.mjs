@@ -79,6 +79,25 @@ test('a link with iv, view and zoom restores them, and zooming recomputes the wi
   assert.equal(named('Sells'), visible.filter((t) => t.type === 1).length, 'sells drawn as points');
   const volumeAfter = await chartOption(page, `chart-volume-${channel}`);
   assert.ok(Math.abs(volumeAfter.dataZoom[0].start - 10) < 0.01, `volume start ${volumeAfter.dataZoom[0].start}`);
+  // The tooltip of the second candle (the first may start before the window): its time in UTC, OHLC, VWAP,
+  // volumes and trade count.
+  const minute = (t) => Math.floor(t.nmicrotimestamp / 60e6) * 60e6;
+  const second = [...new Set(visible.map(minute))][1];
+  const inSecond = visible.filter((t) => minute(t) === second);
+  // The mouse over that candle, as a user would point at it.
+  const [x, y] = await page.evaluate((id) => {
+    const chart = window.echarts.getInstanceByDom(document.querySelector(`[data-testid="${id}"]`));
+    return chart.convertToPixel({ seriesIndex: 0 }, chart.getOption().series[0].data[1]);
+  }, price);
+  await page.getByTestId(price).scrollIntoViewIfNeeded();
+  const box = await page.getByTestId(price).boundingBox();
+  await page.mouse.move(box.x + x, box.y + y);
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`).innerText.includes('Trades'), price);
+  const tip = await page.getByTestId(price).innerText();
+  assert.ok(tip.includes(`${iso(second).slice(0, 19).replace('T', ' ')} UTC (1m)`), tip);
+  for (const name of ['Open', 'High', 'Low', 'Close', 'VWAP', 'Buy volume', 'Sell volume']) assert.ok(tip.includes(name), tip);
+  assert.equal(Number(tip.match(/Trades\s+(\d+)/)?.[1]), inSecond.length, tip);
+  assert.equal(Number(tip.match(/Open\s+([\d.]+)/)?.[1]), inSecond[0].price, tip);
   await screenshot(page, 'zoomed.png');
 
   // The link restores the zoomed view.

@@ -49,7 +49,7 @@ export function waitForCandles(page, testid, want) {
   return page.waitForFunction(
     ([id, n]) => {
       const el = document.querySelector(`[data-testid="${id}"]`);
-      return window.echarts.getInstanceByDom(el)?.getOption().series[0].data.length === n;
+      return window.echarts.getInstanceByDom(el)?.getOption().series[0]?.data?.length === n;
     },
     [testid, want],
   );
