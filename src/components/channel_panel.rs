@@ -235,6 +235,14 @@ fn StatsTable(
             ("created", |s| Some(s.orders.created.total().to_string())),
             ("changed", |s| Some(s.orders.changed.total().to_string())),
             ("deleted", |s| Some(s.orders.deleted.total().to_string())),
+            ("bid_events", |s| {
+                let o = &s.orders;
+                Some((o.created.buy + o.changed.buy + o.deleted.buy).to_string())
+            }),
+            ("ask_events", |s| {
+                let o = &s.orders;
+                Some((o.created.sell + o.changed.sell + o.deleted.sell).to_string())
+            }),
             ("added_buy", |s| Some(s.orders.amount_added.buy.to_string())),
             ("added_sell", |s| {
                 Some(s.orders.amount_added.sell.to_string())

@@ -22,7 +22,7 @@
 //!   panics (the heatmap skips them). Timestamps may be anywhere in `i64`: bucket ends are inclusive and
 //!   saturating, so nothing overflows.
 //!
-//! How the loops stay fast (`cargo bench -p tickscope-core --bench aggregate`: a few ns per item): each hot loop
+//! How the loops stay fast (`cargo bench -p tickscope-bench --bench aggregate`: a few ns per item): each hot loop
 //! reads equal-length field slices of one segment ([`window_range`]), keeps its running values in locals, and
 //! lives in a small `#[inline(never)]` function without calls, run once per bucket and segment (inlined into a
 //! loop that also pushes results, LLVM kept the sums on the stack: 2-3× slower); buy/sell volumes are split by
