@@ -4,6 +4,7 @@ pub mod compare;
 pub mod echarts;
 pub mod instance;
 pub mod orders;
+pub mod panel;
 pub mod redraw;
 pub mod tooltip;
 pub mod trades;

@@ -5,17 +5,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tickscope_core::aggregate::{DEFAULT_CANDLE_TARGET, HeatmapParams, Interval, Stats};
-use tickscope_core::aggregate::{candles, flow, heatmap, stats, trade_count, trades};
+use tickscope_core::aggregate::{Stats, stats};
 use tickscope_core::{ChannelKind, Columns, ZoomFrame, items_csv, pair_label};
 
 use crate::charts::instance::{ChartInstance, manage};
+use crate::charts::panel::{Look, orders_options, trades_options};
 use crate::charts::redraw::throttled_redraw;
+use crate::charts::set;
 use crate::charts::tooltip::{TooltipData, candle_tooltip};
 use crate::charts::zoom::zoom_handler;
-use crate::charts::{orders, set, to_js, trades as trade_charts};
 use crate::download;
-use crate::form::{Form, show_time};
+use crate::form::Form;
 use crate::loader::{Loader, Snapshot};
 
 #[component]
@@ -55,47 +55,23 @@ pub fn ChannelPanel(
         let channel = channel.clone();
         let ids = chart_ids.clone();
         move || {
-            let (tz, view) = (form.tz.get_untracked(), form.view.get_untracked());
+            let look = Look {
+                tz: form.tz.get_untracked(),
+                view: form.view.get_untracked(),
+                iv: form.iv.get_untracked(),
+            };
             let drawn = loader.with_channel(&channel, |load| {
                 let segments: Vec<&Columns> = load.segments_columns().collect();
                 let (from, to) = load.range();
                 let frame = ZoomFrame::new(from, to, form.zoom.get_untracked());
-                let (w0, w1) = frame.window;
-                let interval = form
-                    .iv
-                    .get_untracked()
-                    .unwrap_or_else(|| Interval::auto(w1 - w0, DEFAULT_CANDLE_TARGET));
+                let interval = frame.interval(look.iv);
                 let options = match kind {
                     ChannelKind::Trades => {
-                        let c = candles(&segments, w0, w1, interval);
-                        let points: Vec<_> =
-                            if trade_count(&segments, w0, w1) <= trade_charts::MAX_POINTS {
-                                trades(&segments, w0, w1).collect()
-                            } else {
-                                Vec::new()
-                            };
-                        let price =
-                            to_js(&trade_charts::price_chart(&c, &points, view, &frame), tz);
-                        trade_charts::colour_candles(&price);
-                        let volume = to_js(&trade_charts::volume_chart(&c, &frame), tz);
-                        *tooltip.borrow_mut() = Some((c, tz));
-                        vec![price, volume]
+                        let (options, c) = trades_options(&segments, &frame, interval, look);
+                        *tooltip.borrow_mut() = Some((c, look.tz));
+                        options
                     }
-                    ChannelKind::Orders => {
-                        let params = HeatmapParams {
-                            interval: form.iv.get_untracked(),
-                            ..HeatmapParams::default()
-                        };
-                        let map = heatmap(&segments, w0, w1, &params);
-                        let label = |t: i64| show_time(t, tz)[11..19].to_owned();
-                        vec![
-                            to_js(&orders::orders_chart(&map, label), tz),
-                            to_js(
-                                &orders::flow_chart(&flow(&segments, w0, w1, interval), &frame),
-                                tz,
-                            ),
-                        ]
-                    }
+                    ChannelKind::Orders => orders_options(&segments, &frame, interval, look),
                 };
                 (options, stats(&segments, from, to))
             });

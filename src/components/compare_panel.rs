@@ -2,7 +2,7 @@
 //! window, on one chart.
 
 use leptos::prelude::*;
-use tickscope_core::aggregate::{Compare, DEFAULT_CANDLE_TARGET, Interval, candles};
+use tickscope_core::aggregate::{Compare, candles};
 use tickscope_core::{ChannelKind, Columns, ZoomFrame, pair_label};
 
 use crate::charts::compare::compare_chart;
@@ -55,10 +55,7 @@ fn CompareChart(
         };
         let frame = ZoomFrame::new(from, to, form.zoom.get_untracked());
         let (w0, w1) = frame.window;
-        let interval = form
-            .iv
-            .get_untracked()
-            .unwrap_or_else(|| Interval::auto(w1 - w0, DEFAULT_CANDLE_TARGET));
+        let interval = frame.interval(form.iv.get_untracked());
         let series: Vec<(String, Compare)> = trades
             .get_untracked()
             .iter()

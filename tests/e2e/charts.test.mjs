@@ -43,24 +43,41 @@ function tradeStats(items) {
   };
 }
 
+/** The order statistics the dashboard shows, computed plainly. */
+function orderStats(items) {
+  const count = (pred) => items.filter(pred).length;
+  const added = (side) =>
+    items.filter((i) => i.event === 'order_created' && i.order_type === side).reduce((s, i) => s + Number(i.amount), 0);
+  return {
+    created: count((i) => i.event === 'order_created'),
+    changed: count((i) => i.event === 'order_changed'),
+    deleted: count((i) => i.event === 'order_deleted'),
+    bid_events: count((i) => i.order_type === 0),
+    ask_events: count((i) => i.order_type === 1),
+    added_buy: added(0),
+    added_sell: added(1),
+  };
+}
+
 test('every chart is drawn and the summary matches the API items', async () => {
   const { from, to } = await fetchChannels(apiUrl());
   const { context, page, problems } = await newPage(browser);
   await page.goto(dashboardUrl({ ch: CHANNELS, from, to, k: 4 }));
   await waitForStatus(page, 'done');
 
-  for (const channel of CHANNELS) {
-    const kinds = channel.includes('trades') ? ['price', 'volume'] : ['orders', 'flow'];
-    for (const kind of kinds) {
-      const canvas = page.getByTestId(`chart-${kind}-${channel}`).locator('canvas');
-      await canvas.first().waitFor({ timeout: 10_000 });
-      const size = await canvas.first().evaluate((c) => [c.width, c.height]);
-      assert.ok(size[0] > 100 && size[1] > 100, `chart-${kind}-${channel} canvas ${size}`);
-    }
+  const charts = CHANNELS.flatMap((channel) =>
+    (channel.includes('trades') ? ['price', 'volume'] : ['orders', 'flow']).map((kind) => `chart-${kind}-${channel}`),
+  );
+  for (const testid of [...charts, 'chart-compare']) {
+    const canvas = page.getByTestId(testid).locator('canvas');
+    await canvas.first().waitFor({ timeout: 10_000 });
+    const size = await canvas.first().evaluate((c) => [c.width, c.height]);
+    assert.ok(size[0] > 100 && size[1] > 100, `${testid} canvas ${size}`);
   }
 
-  for (const channel of CHANNELS.filter((c) => c.includes('trades'))) {
-    const want = tradeStats(await allItems(channel, from, to));
+  for (const channel of CHANNELS) {
+    const items = await allItems(channel, from, to);
+    const want = channel.includes('trades') ? tradeStats(items) : orderStats(items);
     for (const [name, value] of Object.entries(want)) {
       const cell = page.getByTestId(`stat-${channel}-${name}`);
       const shown = Number(await cell.textContent());

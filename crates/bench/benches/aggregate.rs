@@ -1,7 +1,7 @@
 //! Aggregating a million items, as the dashboard does for the visible window on every zoom: candles, statistics,
 //! percent change and LTTB over 1,000,000 trades; heatmap and flow over 1,000,000 order events. Each channel's
 //! items are split in 4 segments, as a load with K = 4 leaves them.
-//! Run: `cargo bench -p tickscope-bench --bench aggregate` (`./scripts/bench-wasm.sh` measures the same in wasm).
+//! Run: `cargo bench -p tickscope-bench --bench aggregate` (`./scripts/bench.sh` measures the same in wasm).
 
 use std::time::Duration;
 

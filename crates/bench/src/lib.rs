@@ -1,5 +1,5 @@
 //! Synthetic tick data for benchmarks, the same natively (criterion, `benches/`) and in wasm (`wasm`, run in
-//! headless Chromium by `scripts/bench-wasm.sh`), so that the two measure the same work.
+//! headless Chromium by `scripts/bench.sh`), so that the two measure the same work.
 
 use tickscope_core::{Columns, EventKind, Side, Tick};
 

@@ -1,4 +1,4 @@
-//! The benchmarked work, callable from JS: the page (bench/wasm.mjs) prepares the data once, then times each
+//! The benchmarked work, callable from JS: the page (bench/run.mjs) prepares the data once, then times each
 //! call with `performance.now()`. Each call returns a number derived from its result so that nothing is
 //! optimized away and the page can check it against the native run.
 
@@ -39,4 +39,14 @@ pub fn heatmap_orders() -> usize {
         let segments: Vec<&Columns> = segments.iter().collect();
         heatmap(&segments, T0, T0 + SPAN, &HeatmapParams::default()).columns
     })
+}
+
+/// Parses one page body as the dashboard does (bytes → text → columns): the number of items. The bytes are
+/// copied into wasm memory first, as the dashboard copies each response body.
+#[wasm_bindgen]
+pub fn parse_page(body: &[u8]) -> usize {
+    std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| tickscope_core::parse_page(text).ok())
+        .map_or(0, |page| page.items.len())
 }

@@ -1,5 +1,7 @@
 //! The charts' visible window within a load's range, and ECharts' dataZoom percentages of it.
 
+use crate::aggregate::{DEFAULT_CANDLE_TARGET, Interval};
+
 /// A load's range (`from..=to`, µs) and the part of it the charts show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ZoomFrame {
@@ -18,6 +20,12 @@ impl ZoomFrame {
             .filter(|(a, b)| a < b)
             .unwrap_or((from, to));
         Self { from, to, window }
+    }
+
+    /// The charts' interval: `fixed`, or a few hundred buckets over the window.
+    pub fn interval(&self, fixed: Option<Interval>) -> Interval {
+        fixed
+            .unwrap_or_else(|| Interval::auto(self.window.1 - self.window.0, DEFAULT_CANDLE_TARGET))
     }
 
     /// The zoom to keep (in the link): `None` for the whole range.
@@ -82,6 +90,15 @@ mod tests {
             ZoomFrame::new(F, F, Some((F, F + 1))).percent(),
             (0.0, 100.0)
         );
+    }
+
+    #[test]
+    fn the_interval_follows_the_window_unless_fixed() {
+        let whole = ZoomFrame::new(F, F + 4 * HOUR, None);
+        let zoomed = ZoomFrame::new(F, F + 4 * HOUR, Some((F, F + HOUR / 6)));
+        assert_eq!(whole.interval(None), Interval::M1);
+        assert_eq!(zoomed.interval(None), Interval::S5);
+        assert_eq!(zoomed.interval(Some(Interval::H1)), Interval::H1);
     }
 
     #[test]

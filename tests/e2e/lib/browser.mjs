@@ -28,10 +28,10 @@ export function outPath(name) {
 }
 
 /**
- * Debian's Chromium (never a downloaded browser), headless. Requests to anything but the loopback go to a dead
+ * Debian's Chromium (never a downloaded browser), headless, with `extraArgs` after the usual flags. Requests to anything but the loopback go to a dead
  * proxy and fail, and host names other than localhost do not resolve: the tests reach nothing outside this machine.
  */
-export function launchBrowser() {
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -44,6 +44,7 @@ export function launchBrowser() {
       '--no-first-run',
       '--proxy-server=http://127.0.0.1:9',
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      ...extraArgs,
     ],
   });
 }

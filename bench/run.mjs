@@ -1,0 +1,315 @@
+// Tickscope against the peer (bench/peer/: the plain JavaScript client a user would write), side by side in one
+// run, in headless Chromium, against release servers on 127.0.0.1. Prints one table; see BENCHMARKS.md.
+//
+//   node bench/run.mjs [RUNS]      (through ./scripts/bench.sh, which builds everything first; default 3 runs)
+//
+// Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
+// BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
+import { installProbe } from '../tests/e2e/lib/dashboard.mjs';
+import { distDir, startServer } from '../tests/e2e/lib/server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const runs = Number(process.argv[2] ?? 3);
+const wasmDir = process.env.BENCH_WASM_DIR;
+const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
+
+// ---- statistics and output ----------------------------------------------------------------------------------
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+const fmt = (s, digits = 2) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const rows = [];
+function row(what, tickscope, peer, unit, { digits = 2, lowerIsBetter = true } = {}) {
+  const ratio = tickscope && peer ? tickscope.median / peer.median : null;
+  const faster = ratio == null ? '' : lowerIsBetter ? (1 / ratio).toFixed(2) : ratio.toFixed(2);
+  rows.push([what, tickscope ? fmt(tickscope, digits) : '–', peer ? fmt(peer, digits) : '–', unit, ratio?.toFixed(3) ?? '–', faster]);
+  console.error(`  ${what}: ${rows.at(-1).slice(1).join(' | ')}`);
+}
+
+// ---- static files for the peer and the wasm page, on their own origin ------------------------------------------
+
+const wasmPage = `<!doctype html><link rel="icon" href="data:,"><script type="module">
+import init, * as bench from './tickscope_bench.js';
+window.bench = bench;
+window.ready = init();
+</script>`;
+function serveStatic() {
+  const files = {
+    '/': ['text/html', readFileSync(path.join(here, 'peer/index.html'))],
+    '/peer.js': ['text/javascript', readFileSync(path.join(here, 'peer/peer.js'))],
+    '/echarts.min.js': ['text/javascript', readFileSync(path.join(here, '../node_modules/echarts/dist/echarts.min.js'))],
+    '/wasm.html': ['text/html', Buffer.from(wasmPage)],
+    '/tickscope_bench.js': ['text/javascript', readFileSync(path.join(wasmDir, 'tickscope_bench.js'))],
+    '/tickscope_bench_bg.wasm': ['application/wasm', readFileSync(path.join(wasmDir, 'tickscope_bench_bg.wasm'))],
+  };
+  const server = createServer((req, res) => {
+    const file = files[new URL(req.url, 'http://x').pathname];
+    if (!file) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ---- one full load in a fresh page -------------------------------------------------------------------------
+
+/**
+ * Installed before the page's scripts: records ECharts renders that show data (`window.__renders`, ms since
+ * navigation start) and keeps the wasm module's exports (`window.__wasm`) when trunk starts the app.
+ */
+function installRenderProbe() {
+  window.__renders = [];
+  addEventListener('TrunkApplicationStarted', (e) => (window.__wasm = e.detail.wasm));
+  let real;
+  Object.defineProperty(window, 'echarts', {
+    configurable: true,
+    get: () => real,
+    set: (value) => {
+      const init = value.init;
+      value.init = (...args) => {
+        const chart = init.apply(value, args);
+        chart.on('finished', () => {
+          const shown = chart.getOption()?.series?.some((s) => s.data?.length);
+          if (shown) window.__renders.push(performance.now());
+        });
+        return chart;
+      };
+      real = value;
+    },
+  });
+}
+
+/** Bytes of JS heap in use after a full garbage collection. */
+async function heapAfterGc(page) {
+  return page.evaluate(async () => {
+    for (let i = 0; i < 3; i++) {
+      window.gc();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return performance.memory.usedJSHeapSize;
+  });
+}
+
+/** Loads every channel once; returns times from the first API request, in ms, and memory. */
+async function loadOnce(browser, url, isPeer) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(installProbe);
+  await context.addInitScript(installRenderProbe);
+  const page = await context.newPage();
+  await page.goto(url);
+  let loaded;
+  let items;
+  if (isPeer) {
+    await page.waitForFunction(() => window.peer, null, { timeout: 600_000, polling: 100 });
+    const peer = await page.evaluate(() => window.peer);
+    if (peer.error) throw new Error(`peer: ${peer.error}`);
+    loaded = peer.loaded;
+    items = peer.items;
+  } else {
+    await page.waitForFunction(
+      () => ['done', 'error'].includes(document.querySelector('[data-testid="status"]')?.textContent?.trim()),
+      null,
+      { timeout: 600_000, polling: 50 },
+    );
+    loaded = await page.evaluate(() => window.__probe.statuses.findLast((s) => s.status === 'done')?.t);
+    if (loaded == null) throw new Error('tickscope: the load did not finish');
+    items = Number(await page.getByTestId('items-loaded').textContent());
+    // The final redraw follows the last page within the redraw throttle: wait until renders stop.
+    let count = -1;
+    while (count !== (count = await page.evaluate(() => window.__renders.length))) await page.waitForTimeout(1500);
+  }
+  const probe = await page.evaluate(() => ({
+    start: window.__probe.fetches.find((f) => f.url.includes('/bitstamp?'))?.t,
+    renders: window.__renders,
+    wasm: window.__wasm?.memory?.buffer.byteLength ?? 0,
+  }));
+  const heap = await heapAfterGc(page);
+  await context.close();
+  return {
+    items,
+    loaded: loaded - probe.start,
+    drawn: probe.renders.at(-1) - probe.start,
+    firstChart: probe.renders[0] - probe.start,
+    heap,
+    wasm: probe.wasm,
+  };
+}
+
+function tickscopeUrl(server, span, k) {
+  return `${server.url}/?ch=${CHANNELS.join(',')}&from=${span.from}&to=${span.to}&k=${k}`;
+}
+
+function peerUrl(staticUrl, server, span) {
+  return `${staticUrl}/?api=${encodeURIComponent(server.api)}&ch=${CHANNELS.join(',')}&from=${span.from}&to=${span.to}`;
+}
+
+// ---- sections -------------------------------------------------------------------------------------------------
+
+async function fullLoads(browser, staticUrl, server, span, label, ks) {
+  const results = { peer: [] };
+  for (const k of ks) results[k] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const k of ks) results[k].push(await loadOnce(browser, tickscopeUrl(server, span, k), false));
+    results.peer.push(await loadOnce(browser, peerUrl(staticUrl, server, span), true));
+  }
+  const of = (list, key, scale = 1) => spread(list.map((r) => r[key] / scale));
+  for (const k of ks) {
+    row(`${label}: load, K=${k} (s)`, of(results[k], 'loaded', 1000), of(results.peer, 'loaded', 1000), 's');
+    row(`${label}: to final chart, K=${k} (s)`, of(results[k], 'drawn', 1000), of(results.peer, 'drawn', 1000), 's');
+  }
+  return results;
+}
+
+async function parseThroughput(browser, staticUrl, server, span) {
+  const page = await browser.newPage();
+  await page.goto(`${staticUrl}/wasm.html`);
+  await page.evaluate(() => window.ready);
+  const result = await page.evaluate(
+    async ({ api, span }) => {
+      // Real page bodies: every page of the busiest orders channel.
+      const bodies = [];
+      let cursor = null;
+      do {
+        const q = new URLSearchParams({ channel: 'live_orders_btcusd', from: span.from, to: span.to });
+        if (cursor) q.set('cursor', cursor);
+        const bytes = new Uint8Array(await (await fetch(`${api}/bitstamp?${q}`)).arrayBuffer());
+        bodies.push(bytes);
+        const key = JSON.parse(new TextDecoder().decode(bytes)).body.LastEvaluatedKey;
+        cursor = key ? btoa(JSON.stringify(key)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') : null;
+      } while (cursor && bodies.length < 30);
+      const total = bodies.reduce((n, b) => n + b.length, 0);
+      const time = (fn) => {
+        const t = performance.now();
+        let items = 0;
+        for (const body of bodies) items += fn(body);
+        return { ms: performance.now() - t, items };
+      };
+      const wasm = (b) => window.bench.parse_page(b);
+      const js = (b) => JSON.parse(new TextDecoder().decode(b)).body.Items.length;
+      time(wasm);
+      time(js);
+      const out = { wasm: [], js: [], total, items: [] };
+      for (let i = 0; i < 7; i++) {
+        const w = time(wasm);
+        const j = time(js);
+        out.wasm.push(total / 1e6 / (w.ms / 1000));
+        out.js.push(total / 1e6 / (j.ms / 1000));
+        out.items.push([w.items, j.items]);
+      }
+      return out;
+    },
+    { api: server.api, span },
+  );
+  const [wasmItems, jsItems] = result.items[0];
+  if (wasmItems !== jsItems) throw new Error(`parse: wasm read ${wasmItems} items, JSON.parse ${jsItems}`);
+  row(`parse: MB/s (${(result.total / 1e6).toFixed(1)} MB of page bodies)`, spread(result.wasm), spread(result.js), 'MB/s', {
+    lowerIsBetter: false,
+  });
+
+  const aggregate = await page.evaluate(() => {
+    window.bench.prepare(1_000_000, 4);
+    const out = {};
+    for (const name of ['candles_auto', 'heatmap_orders']) {
+      const times = [];
+      for (let i = 0; i < 12; i++) {
+        const t = performance.now();
+        window.bench[name]();
+        if (i >= 2) times.push(performance.now() - t);
+      }
+      out[name] = times;
+    }
+    return out;
+  });
+  row('wasm: candles of 1M trades (ms)', spread(aggregate.candles_auto), null, 'ms');
+  row('wasm: heatmap of 1M order events (ms)', spread(aggregate.heatmap_orders), null, 'ms');
+  await page.close();
+}
+
+/** Pages per second of `clients` clients, each paging the busiest channel again and again, for `seconds`. */
+async function serverPages(server, span, clients, seconds = 5) {
+  const until = Date.now() + seconds * 1000;
+  let pages = 0;
+  const client = async () => {
+    let cursor = null;
+    while (Date.now() < until) {
+      const q = new URLSearchParams({ channel: 'live_orders_btcusd', from: String(span.from), to: String(span.to) });
+      if (cursor) q.set('cursor', cursor);
+      const body = (await (await fetch(`${server.api}/bitstamp?${q}`, { headers: { 'accept-encoding': 'identity' } })).json()).body;
+      pages += 1;
+      const key = body.LastEvaluatedKey;
+      cursor = key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  return pages / seconds;
+}
+
+function firstLoadBytes() {
+  const dist = distDir();
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const referenced = readdirSync(dist).filter((f) => f === 'index.html' || html.includes(f));
+  const sizes = Object.fromEntries(referenced.map((f) => [f, gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length]));
+  return { sizes, total: Object.values(sizes).reduce((a, b) => a + b, 0) };
+}
+
+// ---- main ---------------------------------------------------------------------------------------------------
+
+const staticServer = await serveStatic();
+const staticUrl = `http://127.0.0.1:${staticServer.address().port}`;
+const bin = process.env.TICKSCOPE_SERVER_BIN;
+const fast = await startServer({ bin });
+const slow = await startServer({ bin, args: ['--latency-ms', '300'] });
+const browser = await launchBrowser(['--enable-precise-memory-info', '--js-flags=--expose-gc']);
+try {
+  const listed = await (await fetch(`${fast.api}/channels`)).json();
+  const span = {
+    from: Math.min(...listed.channels.map((c) => c.first)),
+    to: Math.max(...listed.channels.map((c) => c.last)),
+  };
+  const total = listed.channels.reduce((n, c) => n + c.count, 0);
+  console.error(`${total} items in ${CHANNELS.length} channels; ${runs} runs per line`);
+
+  const zero = await fullLoads(browser, staticUrl, fast, span, 'no added latency', [4]);
+  await fullLoads(browser, staticUrl, slow, span, '300 ms per page', [1, 4, 8]);
+  const of = (list, key, scale = 1) => spread(list.map((r) => r[key] / scale));
+  row('time to first chart, K=4 (ms)', of(zero[4], 'firstChart'), of(zero.peer, 'firstChart'), 'ms', { digits: 0 });
+  row('memory: JS heap after load (MB)', of(zero[4], 'heap', 1e6), of(zero.peer, 'heap', 1e6), 'MB');
+  row('memory: wasm linear memory (MB)', of(zero[4], 'wasm', 1e6), null, 'MB');
+  const perItem = (r) => (r.wasm + r.heap) / r.items;
+  row('memory: bytes per item, wasm + JS heap', spread(zero[4].map(perItem)), spread(zero.peer.map((r) => r.heap / r.items)), 'B', { digits: 0 });
+  row('memory: wasm bytes per item', spread(zero[4].map((r) => r.wasm / r.items)), null, 'B', { digits: 1 });
+  for (const r of [...zero[4], ...zero.peer]) {
+    if (r.items !== total) throw new Error(`a load ended with ${r.items} of ${total} items`);
+  }
+
+  await parseThroughput(browser, staticUrl, fast, span);
+
+  const single = [];
+  const sixteen = [];
+  for (let i = 0; i < runs; i++) {
+    single.push(await serverPages(fast, span, 1));
+    sixteen.push(await serverPages(fast, span, 16));
+  }
+  row('server: 1 MB pages/s, 1 client', spread(single), null, 'pages/s', { lowerIsBetter: false });
+  row('server: 1 MB pages/s, 16 clients', spread(sixteen), null, 'pages/s', { lowerIsBetter: false });
+
+  const size = firstLoadBytes();
+  const kb = (n) => ({ median: n / 1024, min: n / 1024, max: n / 1024 });
+  row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${f.replace(/-[0-9a-f]{16}/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
+} finally {
+  await browser.close();
+  await fast.stop();
+  await slow.stop();
+  staticServer.close();
+}
+
+console.log('\n| measure | Tickscope | peer | unit | Tickscope / peer | Tickscope faster by |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nmedian (min–max) of ${runs} runs; machine: ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`);
