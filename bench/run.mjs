@@ -66,21 +66,25 @@ function serveStatic() {
 function installRenderProbe() {
   window.__renders = [];
   addEventListener('TrunkApplicationStarted', (e) => (window.__wasm = e.detail.wasm));
+  // ECharts' UMD build assigns `window.echarts = {}` and fills it in afterwards: wrap `init` on each read.
   let real;
   Object.defineProperty(window, 'echarts', {
     configurable: true,
     get: () => real,
     set: (value) => {
-      const init = value.init;
-      value.init = (...args) => {
-        const chart = init.apply(value, args);
-        chart.on('finished', () => {
-          const shown = chart.getOption()?.series?.some((s) => s.data?.length);
-          if (shown) window.__renders.push(performance.now());
-        });
-        return chart;
-      };
-      real = value;
+      real = new Proxy(value, {
+        get(target, key) {
+          const member = target[key];
+          if (key !== 'init' || typeof member !== 'function') return member;
+          return (...args) => {
+            const chart = member.apply(target, args);
+            chart.on('finished', () => {
+              if (chart.getOption()?.series?.some((s) => s.data?.length)) window.__renders.push(performance.now());
+            });
+            return chart;
+          };
+        },
+      });
     },
   });
 }
@@ -102,6 +106,9 @@ async function loadOnce(browser, url, isPeer) {
   await context.addInitScript(installProbe);
   await context.addInitScript(installRenderProbe);
   const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
   let loaded;
   let items;
@@ -131,6 +138,7 @@ async function loadOnce(browser, url, isPeer) {
   }));
   const heap = await heapAfterGc(page);
   await context.close();
+  if (errors.length) throw new Error(`${url}: ${errors.join('; ')}`);
   return {
     items,
     loaded: loaded - probe.start,

@@ -47,7 +47,14 @@ struct State {
     in_flight: Vec<AbortController>,
     tasks: usize,
     cancelled: bool,
+    /// When the UI last got a snapshot (`Date.now()`), and whether one is scheduled.
+    published_at: f64,
+    publish_pending: bool,
 }
+
+/// While pages arrive, the UI gets a new snapshot at most this often: each one re-renders the progress and the
+/// summary, and a page every few milliseconds would keep the main thread busy with the DOM.
+const PUBLISH_MS: f64 = 250.0;
 
 impl Loader {
     pub fn new() -> Self {
@@ -149,10 +156,39 @@ impl Loader {
         self.publish();
     }
 
-    /// Publishes the current state to the UI.
+    /// Publishes the current state to the UI: at once when the load has stopped, else at most every
+    /// [`PUBLISH_MS`], the last change always included.
     fn publish(&self) {
         let cell = self.state();
-        let state = cell.borrow();
+        let wait = {
+            let mut state = cell.borrow_mut();
+            let wait = state.published_at + PUBLISH_MS - js_sys::Date::now();
+            if state.tasks == 0 || (wait <= 0.0 && !state.publish_pending) {
+                None
+            } else if state.publish_pending {
+                return;
+            } else {
+                state.publish_pending = true;
+                Some(wait)
+            }
+        };
+        match wait {
+            Some(wait) => {
+                let loader = *self;
+                set_timeout(
+                    move || loader.publish_now(),
+                    std::time::Duration::from_millis(wait as u64),
+                );
+            }
+            None => self.publish_now(),
+        }
+    }
+
+    fn publish_now(&self) {
+        let cell = self.state();
+        let mut state = cell.borrow_mut();
+        state.publish_pending = false;
+        state.published_at = js_sys::Date::now();
         let snapshot = snapshot::take(
             &state.loads,
             &state.failures,

@@ -40,6 +40,7 @@ function draw(channel, items) {
     minutes.set(minute, (minutes.get(minute) ?? 0) + Number(t.amount));
   }
   const chart = echarts.init(box);
+  const finished = new Promise((resolve) => chart.on('finished', resolve));
   chart.setOption({
     animation: false,
     title: { text: channel },
@@ -51,7 +52,7 @@ function draw(channel, items) {
       { type: 'bar', name: 'volume', yAxisIndex: 1, data: [...minutes] },
     ],
   });
-  return new Promise((resolve) => chart.on('finished', resolve));
+  return finished;
 }
 
 try {

@@ -19,9 +19,13 @@ use wasm_bindgen::JsValue;
 pub const BUY: &str = "#16a34a";
 pub const SELL: &str = "#dc2626";
 
-/// A chart on the page's own background, in light and dark themes alike.
+/// A chart on the page's own background, in light and dark themes alike. No animation: charts are redrawn
+/// while pages arrive, and each animated update would repaint every frame for its duration (measured: ECharts
+/// then took half of the main thread during a full load).
 fn chart() -> Chart {
-    Chart::new().background_color("transparent")
+    Chart::new()
+        .background_color("transparent")
+        .animation(false)
 }
 
 /// A chart over the load's whole range on a time axis, showing `frame`'s window: the slider spans the range,

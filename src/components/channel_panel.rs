@@ -46,6 +46,18 @@ pub fn ChannelPanel(
     // One formatter for the panel's life; each draw hands it the new candles through `tooltip`.
     let formatter = StoredValue::new_local(candle_tooltip(tooltip.clone()));
     let summary = RwSignal::new(None::<Stats>);
+    // This channel's item count: the panel redraws when it changes, not for other channels' pages.
+    let items = {
+        let channel = channel.clone();
+        Memo::new(move |_| {
+            snapshot.with(|s| {
+                s.channels
+                    .iter()
+                    .find(|c| c.channel == channel)
+                    .map_or(0, |c| c.items)
+            })
+        })
+    };
     let range = {
         let channel = channel.clone();
         move || loader.with_channel(&channel, |load| load.range())
@@ -97,7 +109,7 @@ pub fn ChannelPanel(
     // Every change of the load or the chart settings asks for a redraw.
     throttled_redraw(
         move || {
-            snapshot.track();
+            items.track();
             form.iv.track();
             form.view.track();
             form.zoom.track();
@@ -148,17 +160,6 @@ pub fn ChannelPanel(
             {
                 web_sys::console::error_1(&e);
             }
-        }
-    };
-    let items = {
-        let channel = channel.clone();
-        move || {
-            snapshot.with(|s| {
-                s.channels
-                    .iter()
-                    .find(|c| c.channel == channel)
-                    .map_or(0, |c| c.items)
-            })
         }
     };
     view! {

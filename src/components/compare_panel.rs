@@ -45,6 +45,17 @@ fn CompareChart(
     trades: Memo<Vec<String>>,
 ) -> impl IntoView {
     let instance = StoredValue::new_local(vec![ChartInstance::default()]);
+    // Redraw when the trades channels' items change, not for the orders channels' pages.
+    let items = Memo::new(move |_| {
+        let trades = trades.get();
+        snapshot.with(|s| {
+            s.channels
+                .iter()
+                .filter(|c| trades.contains(&c.channel))
+                .map(|c| c.items)
+                .sum::<usize>()
+        })
+    });
     let range = move || {
         let first = trades.get_untracked().into_iter().next()?;
         loader.with_channel(&first, |load| load.range())
@@ -72,7 +83,7 @@ fn CompareChart(
     };
     throttled_redraw(
         move || {
-            snapshot.track();
+            items.track();
             trades.track();
             form.iv.track();
             form.zoom.track();

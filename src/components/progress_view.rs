@@ -96,7 +96,7 @@ fn Bar(percent: Signal<f64>, testid: &'static str, label: String) -> impl IntoVi
             <div class="bar" role="progressbar" aria-label=label aria-valuemin="0" aria-valuemax="100"
                 aria-valuenow=move || format!("{:.0}", percent.get())
                 data-testid=(!testid.is_empty()).then_some(testid)>
-                <div class="bar-fill" style:width=move || format!("{:.2}%", percent.get())></div>
+                <div class="bar-fill" style:transform=move || format!("scaleX({:.4})", percent.get() / 100.0)></div>
             </div>
             <span class="bar-percent">{move || format!("{:.1} %", percent.get())}</span>
         </div>
