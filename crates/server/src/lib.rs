@@ -4,6 +4,7 @@
 pub mod api;
 pub mod demo;
 pub mod import;
+pub mod lambda;
 pub mod record;
 pub mod serve;
 pub mod store;
