@@ -11,6 +11,7 @@ mod flaky;
 mod lambda;
 mod migrate;
 mod retry;
+mod runtime_api;
 
 use std::sync::OnceLock;
 
