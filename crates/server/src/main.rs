@@ -55,6 +55,7 @@ struct DynamoArgs {
     /// A local DynamoDB-compatible server, e.g. http://127.0.0.1:4567 (default: AWS, or AWS_ENDPOINT_URL).
     #[arg(long, global = true)]
     endpoint_url: Option<String>,
+    /// The table of items.
     #[arg(long, global = true, env = "TICKSCOPE_TABLE", default_value_t = DynamoOptions::default().table)]
     table: String,
     /// The table's GSI on (channel, nmicrotimestamp) that the API queries.
@@ -74,7 +75,17 @@ impl From<DynamoArgs> for DynamoOptions {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API under /prod and the dashboard (dist/) at /; generates demo data when the store is empty.
+    #[command(flatten)]
+    OnStore(StoreCommand),
+    /// Set up and repair the DynamoDB table.
+    #[command(subcommand)]
+    Dynamodb(DynamoCommand),
+}
+
+/// The commands that work on either store (`--store`).
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Serve the API under /prod and the dashboard (dist/) at /; generates demo data when a SQLite store is empty.
     Serve {
         #[arg(long, env = "TICKSCOPE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
@@ -101,9 +112,6 @@ enum Command {
     },
     /// Import items from a file with one original-shaped JSON item per line; bad lines are reported and skipped.
     Import { file: PathBuf },
-    /// Set up and repair the DynamoDB table.
-    #[command(subcommand)]
-    Dynamodb(DynamoCommand),
 }
 
 #[derive(Subcommand)]
@@ -191,14 +199,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    if let Command::Dynamodb(command) = cli.command {
-        return runtime()?.block_on(dynamodb_command(command, cli.dynamodb.into()));
+    match (cli.command, cli.store) {
+        (Command::Dynamodb(command), _) => {
+            runtime()?.block_on(dynamodb_command(command, cli.dynamodb.into()))
+        }
+        (Command::OnStore(command), StoreKind::Dynamodb) => {
+            runtime()?.block_on(on_dynamodb(command, cli.dynamodb.into()))
+        }
+        (Command::OnStore(command), StoreKind::Sqlite) => on_sqlite(command, cli.db),
     }
-    if cli.store == StoreKind::Dynamodb {
-        return runtime()?.block_on(on_dynamodb(cli.command, cli.dynamodb.into()));
-    }
-    match cli.command {
-        Command::Serve {
+}
+
+fn on_sqlite(command: StoreCommand, db: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        StoreCommand::Serve {
             addr,
             dist,
             page_bytes,
@@ -206,28 +220,28 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         } => {
             let options = ServeOptions {
                 addr,
-                db: cli.db,
+                db,
                 dist,
                 page_bytes: page_bytes as usize,
                 test: test.into(),
             };
             runtime()?.block_on(serve(options))
         }
-        Command::SeedDemo { seed, from, to } => {
+        StoreCommand::SeedDemo { seed, from, to } => {
             let config = demo_config(seed, from, to)?;
             let started = Instant::now();
-            let store = SqliteStore::open_default_pages(&cli.db)?;
+            let store = SqliteStore::open_default_pages(&db)?;
             let count = seed_demo(&store, &config)?;
             println!(
                 "wrote {count} demo items to {} in {:.1} s",
-                cli.db.display(),
+                db.display(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
         }
-        Command::Import { file } => {
+        StoreCommand::Import { file } => {
             let input = open(&file)?;
-            let store = SqliteStore::open_default_pages(&cli.db)?;
+            let store = SqliteStore::open_default_pages(&db)?;
             let (sender, receiver) = std::sync::mpsc::sync_channel(8192);
             let (bad, written) = std::thread::scope(|scope| {
                 let writer = scope.spawn(|| store.write(receiver, "sqlite"));
@@ -239,21 +253,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             report_import(&file, written?, bad?);
             Ok(())
         }
-        Command::Dynamodb(_) => unreachable!("handled above"),
     }
 }
 
 /// `serve`, `seed-demo` and `import` with `--store dynamodb`.
 async fn on_dynamodb(
-    command: Command,
+    command: StoreCommand,
     options: DynamoOptions,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let store = DynamoStore::connect(&options).await;
     match command {
-        Command::Serve {
+        StoreCommand::Serve {
             addr, dist, test, ..
         } => serve_store(store, addr, &dist, &test.into()).await,
-        Command::SeedDemo { seed, from, to } => {
+        StoreCommand::SeedDemo { seed, from, to } => {
             let config = demo_config(seed, from, to)?;
             let started = Instant::now();
             let (count, ()) = store
@@ -266,7 +279,7 @@ async fn on_dynamodb(
             );
             Ok(())
         }
-        Command::Import { file } => {
+        StoreCommand::Import { file } => {
             let input = open(&file)?;
             let (written, bad) = store
                 .write_from(move |sink| read_items(input, sink))
@@ -274,7 +287,6 @@ async fn on_dynamodb(
             report_import(&file, written, bad?);
             Ok(())
         }
-        Command::Dynamodb(_) => unreachable!("handled in run"),
     }
 }
 
