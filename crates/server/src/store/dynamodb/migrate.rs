@@ -21,6 +21,9 @@ use super::attributes::Attributes;
 use super::{DynamoStore, sdk_error};
 use crate::store::StoreError;
 
+/// How often the command prints progress.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
 /// Counts so far; shared by the segments.
 #[derive(Debug, Default)]
 pub struct Counts {
@@ -254,9 +257,6 @@ fn after(key: &Attributes) -> Result<Position, StoreError> {
         ))),
     }
 }
-
-/// How often progress is printed.
-pub const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {
