@@ -22,7 +22,10 @@ fn the_sam_template_passes_cfn_lint() {
         .arg(root().join("deploy/template.yaml"))
         .output()
         .unwrap_or_else(|e| {
-            panic!("cannot run {} ({e}): run ./scripts/setup.sh, which installs cfn-lint", program.display())
+            panic!(
+                "cannot run {} ({e}): run ./scripts/setup.sh, which installs cfn-lint",
+                program.display()
+            )
         });
     assert!(
         output.status.success(),
@@ -43,7 +46,14 @@ fn the_template_uses_the_code_s_names() {
         "StageName: prod".to_owned(),
         "Runtime: provided.al2023".to_owned(),
     ] {
-        assert!(template.contains(&expected), "deploy/template.yaml lacks `{expected}`");
+        assert!(
+            template.contains(&expected),
+            "deploy/template.yaml lacks `{expected}`"
+        );
     }
-    assert!(root().join("crates/server/src/bin/tickscope-lambda.rs").exists());
+    assert!(
+        root()
+            .join("crates/server/src/bin/tickscope-lambda.rs")
+            .exists()
+    );
 }
