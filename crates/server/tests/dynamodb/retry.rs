@@ -1,4 +1,5 @@
-//! Writes through throttling and `UnprocessedItems` lose nothing; other errors fail at once.
+//! Writes through throttling and `UnprocessedItems` lose nothing; other errors fail at once; a key given twice
+//! is written once.
 
 use std::sync::atomic::Ordering;
 
@@ -36,5 +37,19 @@ fn a_write_to_a_missing_table_fails_without_retrying_forever() {
             .await
             .expect_err("no table");
         assert!(error.0.contains("ResourceNotFoundException"), "{error}");
+    });
+}
+
+#[test]
+fn a_key_given_twice_is_written_once_and_counted_as_sqlite_counts_it() {
+    block_on(async {
+        let store = fresh_store("duplicates").await;
+        // Each item twice in a row, so both land in one batch, which DynamoDB would refuse.
+        let (written, ()) = store
+            .write_from(|sink| (0..60).for_each(|n| (0..2).for_each(|_| sink(trade(n, true)))))
+            .await
+            .expect("written");
+        assert_eq!(written, 120);
+        assert_eq!(count_items(&store).await, 60);
     });
 }

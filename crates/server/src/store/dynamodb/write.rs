@@ -43,11 +43,16 @@ impl DynamoStore {
         let mut tasks = JoinSet::new();
         let mut written = 0u64;
         let mut batch = Vec::with_capacity(BATCH);
+        // Records taken into the batch, replaced ones included: all of them count as written.
+        let mut taken = 0u64;
         let mut report_at = PROGRESS_EVERY;
         let mut open = true;
         while open {
             match records.recv().await {
-                Some(record) => push_replacing(&mut batch, attributes::from_json(&record.json)?),
+                Some(record) => {
+                    push_replacing(&mut batch, attributes::from_json(&record.json)?);
+                    taken += 1;
+                }
                 None => open = false,
             }
             if batch.len() == BATCH || (!open && !batch.is_empty()) {
@@ -56,7 +61,9 @@ impl DynamoStore {
                     report(written, &mut report_at);
                 }
                 let items = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                tasks.spawn(write_batch(client.clone(), self.table.clone(), items));
+                let written = write_batch(client.clone(), self.table.clone(), items);
+                let records = std::mem::take(&mut taken);
+                tasks.spawn(async move { written.await.map(|()| records) });
             }
         }
         while let Some(result) = tasks.join_next().await {
@@ -78,7 +85,7 @@ impl DynamoStore {
 }
 
 /// Adds an item to a batch; an item with the same key replaces the earlier one (a batch must not hold a key twice),
-/// which counts as written, as a later put would replace it anyway.
+/// as a later put would.
 fn push_replacing(batch: &mut Vec<Attributes>, item: Attributes) {
     let key = attributes::identity(&item);
     match batch
@@ -108,13 +115,12 @@ fn joined(
 }
 
 /// One batch, retried (unprocessed items and transient failures) until all of it is written or the retry plan
-/// gives up. Returns the number of items in the batch.
+/// gives up.
 async fn write_batch(
     client: Client,
     table: String,
     items: Vec<Attributes>,
-) -> Result<u64, StoreError> {
-    let count = items.len() as u64;
+) -> Result<(), StoreError> {
     let mut pending: Vec<WriteRequest> = items
         .into_iter()
         .map(|item| {
@@ -152,7 +158,7 @@ async fn write_batch(
             Err(e) => return Err(sdk_error("BatchWriteItem", e)),
         }
         match plan.after_attempt(sent, pending.len(), random_unit()) {
-            Next::Done => return Ok(count),
+            Next::Done => return Ok(()),
             Next::Wait(delay) => tokio::time::sleep(delay).await,
             Next::GiveUp => {
                 return Err(StoreError(format!(
