@@ -265,7 +265,10 @@ async fn on_dynamodb(
     match command {
         StoreCommand::Serve {
             addr, dist, test, ..
-        } => serve_store(store, addr, &dist, &test.into()).await,
+        } => {
+            store.check().await?;
+            serve_store(store, addr, &dist, &test.into()).await
+        }
         StoreCommand::SeedDemo { seed, from, to } => {
             let config = demo_config(seed, from, to)?;
             let started = Instant::now();

@@ -121,3 +121,19 @@ fn create_table_import_migrate_seed_and_serve() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn serve_refuses_a_missing_table_with_a_hint() {
+    let output = command(
+        "no-such-table",
+        &["serve", "--store", "dynamodb", "--addr", "127.0.0.1:0"],
+    )
+    .output()
+    .expect("run tickscope-server");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("no table no-such-table") && stderr.contains("dynamodb create-table"),
+        "{stderr}"
+    );
+}

@@ -143,6 +143,39 @@ impl DynamoStore {
         Ok(created)
     }
 
+    /// Fails unless the table and its index exist, saying how to create them: before serving, rather than a 503
+    /// on every request.
+    pub async fn check(&self) -> Result<(), StoreError> {
+        let described = self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await;
+        let missing = match described {
+            Err(e) if e.code() == Some("ResourceNotFoundException") => {
+                format!("no table {}", self.table)
+            }
+            Err(e) => return Err(sdk_error("DescribeTable", e)),
+            Ok(out) => {
+                let indexes = out
+                    .table
+                    .map(|t| t.global_secondary_indexes.unwrap_or_default());
+                if indexes
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|i| i.index_name() == Some(&self.index))
+                {
+                    return Ok(());
+                }
+                format!("table {} has no index {}", self.table, self.index)
+            }
+        };
+        Err(StoreError(format!(
+            "{missing}: create it with `tickscope-server dynamodb create-table`, or name yours with --table and --index"
+        )))
+    }
+
     async fn wait_until_active(&self) -> Result<(), StoreError> {
         let started = Instant::now();
         loop {
