@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tickscope needs, and only what is missing or at the wrong version:
-#   - apt: chromium, chromium-driver (end-to-end and browser tests)
+#   - apt: chromium, chromium-driver (end-to-end and browser tests), python3-venv (for cfn-lint)
 #   - rustup target wasm32-unknown-unknown (the dashboard)
 #   - trunk 0.21.14 and wasm-bindgen-cli at Cargo.lock's wasm-bindgen version (cargo install, minutes when cold)
 #   - node_modules from package-lock.json (npm ci): wasm-opt (binaryen), ECharts, playwright-core, dynalite
-# Needs cargo/rustup and node >= 20 with npm. Safe to run again: a no-op takes about a second.
+#   - cfn-lint (checks deploy/template.yaml), into .venv with pip unless that version is on PATH
+# Needs cargo/rustup, node >= 20 with npm, and python3 with venv. Safe to run again: a no-op takes about a second.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(chromium chromium-driver)
+# python3-venv: cfn-lint goes into .venv (Debian's python3 has no venv module without it).
+APT_PACKAGES=(chromium chromium-driver python3-venv)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() {
@@ -18,7 +20,7 @@ die() {
     exit 1
 }
 
-for tool in cargo rustup node npm; do
+for tool in cargo rustup node npm python3; do
     command -v "$tool" >/dev/null || die "'$tool' is not installed (see README.md, Requirements)"
 done
 node_major=$(node -p 'process.versions.node.split(".")[0]')
@@ -80,4 +82,14 @@ if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules
 else
     say "installing node_modules (npm ci)"
     npm ci --no-audit --no-fund
+fi
+
+# cfn-lint
+CFN_LINT_VERSION=1.51.0
+if [[ $(version_of cfn-lint) == "$CFN_LINT_VERSION" || $(version_of .venv/bin/cfn-lint) == "$CFN_LINT_VERSION" ]]; then
+    say "ok: cfn-lint $CFN_LINT_VERSION"
+else
+    say "installing cfn-lint $CFN_LINT_VERSION into .venv (pip)"
+    python3 -m venv .venv || die "python3 cannot create a venv: install python3-venv (apt)"
+    .venv/bin/pip install --quiet "cfn-lint==$CFN_LINT_VERSION"
 fi

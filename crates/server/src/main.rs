@@ -3,25 +3,31 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use tickscope_core::PAGE_BYTES;
 use tickscope_server::api::TestOptions;
 use tickscope_server::api::faults::{FaultKind, FaultOptions};
-use tickscope_server::demo::DemoConfig;
-use tickscope_server::import::read_items;
-use tickscope_server::serve::{ServeOptions, seed_demo, serve};
+use tickscope_server::demo::{self, DemoConfig};
+use tickscope_server::import::{BadLine, read_items};
+use tickscope_server::serve::{ServeOptions, seed_demo, serve, serve_store};
 use tickscope_server::store::SqliteStore;
+use tickscope_server::store::dynamodb::migrate::{self, MigrateOptions};
+use tickscope_server::store::dynamodb::{DynamoOptions, DynamoStore};
 
 #[derive(Parser)]
 #[command(
     version,
-    about = "Tickscope's API server: the original Bitstamp API on SQLite, with demo data"
+    about = "Tickscope's API server: the original Bitstamp API on SQLite (with demo data) or DynamoDB"
 )]
 struct Cli {
+    /// Where `serve`, `seed-demo` and `import` keep the items.
+    #[arg(long, global = true, env = "TICKSCOPE_STORE", value_enum, default_value_t = StoreKind::Sqlite)]
+    store: StoreKind,
     /// The SQLite file holding the items (created when missing).
     #[arg(
         long,
@@ -30,20 +36,64 @@ struct Cli {
         default_value = "data/tickscope.db"
     )]
     db: PathBuf,
+    #[command(flatten)]
+    dynamodb: DynamoArgs,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StoreKind {
+    Sqlite,
+    Dynamodb,
+}
+
+/// Region and credentials come from the standard AWS configuration (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID...).
+#[derive(Args)]
+#[command(next_help_heading = "DynamoDB (--store dynamodb and the dynamodb commands)")]
+struct DynamoArgs {
+    /// A local DynamoDB-compatible server, e.g. http://127.0.0.1:4567 (default: AWS, or AWS_ENDPOINT_URL).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    /// The table of items.
+    #[arg(long, global = true, env = "TICKSCOPE_TABLE", default_value_t = DynamoOptions::default().table)]
+    table: String,
+    /// The table's GSI on (channel, nmicrotimestamp) that the API queries.
+    #[arg(long, global = true, env = "TICKSCOPE_INDEX", default_value_t = DynamoOptions::default().index)]
+    index: String,
+}
+
+impl From<DynamoArgs> for DynamoOptions {
+    fn from(args: DynamoArgs) -> Self {
+        Self {
+            endpoint_url: args.endpoint_url,
+            table: args.table,
+            index: args.index,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API under /prod and the dashboard (dist/) at /; generates demo data when the store is empty.
+    #[command(flatten)]
+    OnStore(StoreCommand),
+    /// Set up and repair the DynamoDB table.
+    #[command(subcommand)]
+    Dynamodb(DynamoCommand),
+}
+
+/// The commands that work on either store (`--store`).
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Serve the API under /prod and the dashboard (dist/) at /; generates demo data when a SQLite store is empty.
     Serve {
         #[arg(long, env = "TICKSCOPE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
         /// The built dashboard.
         #[arg(long, env = "TICKSCOPE_DIST", default_value = "dist")]
         dist: PathBuf,
-        /// Cut query pages at this many bytes of item size, as DynamoDB cuts at 1 MB.
+        /// Cut query pages at this many bytes of item size, as DynamoDB cuts at 1 MB (SQLite only: DynamoDB cuts
+        /// its own pages).
         #[arg(long, default_value_t = PAGE_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
         page_bytes: u64,
         #[command(flatten)]
@@ -62,6 +112,21 @@ enum Command {
     },
     /// Import items from a file with one original-shaped JSON item per line; bad lines are reported and skipped.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum DynamoCommand {
+    /// Create the table and its GSI (on-demand capacity) and wait until they are active; fine if they exist.
+    CreateTable,
+    /// Add the numeric `nmicrotimestamp` to every item that has only the string `microtimestamp` (idempotent).
+    Migrate {
+        /// Parallel Scan segments.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        segments: u32,
+        /// Save each segment's position here after every page, and resume from it (same table and --segments).
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
 }
 
 /// Options for tests; they change `GET /prod/bitstamp` only, never /prod/channels or the dashboard's files.
@@ -134,8 +199,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    match cli.command {
-        Command::Serve {
+    match (cli.command, cli.store) {
+        (Command::Dynamodb(command), _) => {
+            runtime()?.block_on(dynamodb_command(command, cli.dynamodb.into()))
+        }
+        (Command::OnStore(command), StoreKind::Dynamodb) => {
+            runtime()?.block_on(on_dynamodb(command, cli.dynamodb.into()))
+        }
+        (Command::OnStore(command), StoreKind::Sqlite) => on_sqlite(command, cli.db),
+    }
+}
+
+fn on_sqlite(command: StoreCommand, db: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        StoreCommand::Serve {
             addr,
             dist,
             page_bytes,
@@ -143,62 +220,151 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         } => {
             let options = ServeOptions {
                 addr,
-                db: cli.db,
+                db,
                 dist,
                 page_bytes: page_bytes as usize,
                 test: test.into(),
             };
-            tokio::runtime::Runtime::new()?.block_on(serve(options))
+            runtime()?.block_on(serve(options))
         }
-        Command::SeedDemo { seed, from, to } => {
-            if from > to {
-                return Err(format!("--from {from} is after --to {to}").into());
-            }
+        StoreCommand::SeedDemo { seed, from, to } => {
+            let config = demo_config(seed, from, to)?;
             let started = Instant::now();
-            let store = SqliteStore::open_default_pages(&cli.db)?;
-            let count = seed_demo(
-                &store,
-                &DemoConfig {
-                    seed,
-                    from_us: from,
-                    to_us: to,
-                },
-            )?;
+            let store = SqliteStore::open_default_pages(&db)?;
+            let count = seed_demo(&store, &config)?;
             println!(
                 "wrote {count} demo items to {} in {:.1} s",
-                cli.db.display(),
+                db.display(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
         }
-        Command::Import { file } => {
-            let input =
-                File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
-            let store = SqliteStore::open_default_pages(&cli.db)?;
+        StoreCommand::Import { file } => {
+            let input = open(&file)?;
+            let store = SqliteStore::open_default_pages(&db)?;
             let (sender, receiver) = std::sync::mpsc::sync_channel(8192);
             let (bad, written) = std::thread::scope(|scope| {
                 let writer = scope.spawn(|| store.write(receiver, "sqlite"));
                 // A failed writer drops the receiver: reading goes on unheard and its error is reported below.
-                let bad = read_items(BufReader::new(input), |record| drop(sender.send(record)));
+                let bad = read_items(input, |record| drop(sender.send(record)));
                 drop(sender);
                 (bad, writer.join().expect("writer thread"))
             });
-            let bad = bad?;
-            for line in &bad {
-                eprintln!(
-                    "{}:{}: skipped: {}",
-                    file.display(),
-                    line.line,
-                    line.message
-                );
-            }
-            println!(
-                "imported {} items from {} ({} bad lines skipped)",
-                written?,
-                file.display(),
-                bad.len()
-            );
+            report_import(&file, written?, bad?);
             Ok(())
         }
     }
+}
+
+/// `serve`, `seed-demo` and `import` with `--store dynamodb`.
+async fn on_dynamodb(
+    command: StoreCommand,
+    options: DynamoOptions,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = DynamoStore::connect(&options).await;
+    match command {
+        StoreCommand::Serve {
+            addr, dist, test, ..
+        } => {
+            store.check().await?;
+            serve_store(store, addr, &dist, &test.into()).await
+        }
+        StoreCommand::SeedDemo { seed, from, to } => {
+            let config = demo_config(seed, from, to)?;
+            let started = Instant::now();
+            let (count, ()) = store
+                .write_from(move |sink| demo::generate(&config, sink))
+                .await?;
+            println!(
+                "wrote {count} demo items to DynamoDB table {} in {:.1} s",
+                options.table,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        StoreCommand::Import { file } => {
+            let input = open(&file)?;
+            let (written, bad) = store
+                .write_from(move |sink| read_items(input, sink))
+                .await?;
+            report_import(&file, written, bad?);
+            Ok(())
+        }
+    }
+}
+
+async fn dynamodb_command(
+    command: DynamoCommand,
+    options: DynamoOptions,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = DynamoStore::connect(&options).await;
+    match command {
+        DynamoCommand::CreateTable => {
+            let created = store.create_table().await?;
+            let what = if created { "created" } else { "exists already" };
+            println!(
+                "table {} with index {}: {what}, active",
+                options.table, options.index
+            );
+        }
+        DynamoCommand::Migrate {
+            segments,
+            checkpoint,
+        } => {
+            let counts = Arc::new(migrate::Counts::default());
+            let options = MigrateOptions {
+                segments,
+                checkpoint,
+            };
+            let watched = counts.clone();
+            let progress = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(migrate::PROGRESS_EVERY).await;
+                    eprintln!("migrate: {}", watched.summary(segments));
+                }
+            });
+            let result = migrate::migrate(&store, &options, counts.clone()).await;
+            progress.abort();
+            println!("migrate: {}", counts.summary(segments));
+            result?;
+        }
+    }
+    Ok(())
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new()
+}
+
+fn demo_config(seed: u64, from: i64, to: i64) -> Result<DemoConfig, String> {
+    if from > to {
+        return Err(format!("--from {from} is after --to {to}"));
+    }
+    Ok(DemoConfig {
+        seed,
+        from_us: from,
+        to_us: to,
+    })
+}
+
+fn open(file: &Path) -> Result<BufReader<File>, String> {
+    File::open(file)
+        .map(BufReader::new)
+        .map_err(|e| format!("cannot open {}: {e}", file.display()))
+}
+
+fn report_import(file: &Path, written: u64, bad: Vec<BadLine>) {
+    for line in &bad {
+        eprintln!(
+            "{}:{}: skipped: {}",
+            file.display(),
+            line.line,
+            line.message
+        );
+    }
+    println!(
+        "imported {written} items from {} ({} bad lines skipped)",
+        file.display(),
+        bad.len()
+    );
 }

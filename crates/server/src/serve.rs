@@ -1,13 +1,13 @@
 //! `tickscope-server serve`: the API and the dashboard on one address, demo data on first start.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::api;
 use crate::demo::{self, DemoConfig};
-use crate::store::{SqliteStore, StoreError};
+use crate::store::{SqliteStore, Store, StoreError};
 
 pub struct ServeOptions {
     pub addr: SocketAddr,
@@ -32,12 +32,22 @@ pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Erro
             "demo data ready"
         );
     }
-    let listener = tokio::net::TcpListener::bind(options.addr).await?;
+    serve_store(store, options.addr, &options.dist, &options.test).await
+}
+
+/// Serves the API over any store, and the dashboard's files from `dist`, until Ctrl-C or SIGTERM.
+pub async fn serve_store<S: Store>(
+    store: S,
+    addr: SocketAddr,
+    dist: &Path,
+    test: &api::TestOptions,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    if options.test.is_active() {
-        tracing::warn!(options = ?options.test, "serving GET /prod/bitstamp with test options");
+    if test.is_active() {
+        tracing::warn!(options = ?test, "serving GET /prod/bitstamp with test options");
     }
-    let app = api::router(Arc::new(store), &options.dist, &options.test);
+    let app = api::router(Arc::new(store), dist, test);
     // Tests and scripts wait for this first line on stdout. A closed stdout must not stop the server.
     let banner = format!(
         "listening on http://{addr}\n  dashboard: http://{addr}/\n  API:       http://{addr}{}/channels\n",

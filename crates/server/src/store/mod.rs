@@ -1,5 +1,7 @@
-//! Where items live. The API handler talks to a [`Store`]; SQLite is the embedded default.
+//! Where items live. The API handler talks to a [`Store`]; SQLite is the embedded default, DynamoDB the store
+//! for deployments on AWS.
 
+pub mod dynamodb;
 pub mod sqlite;
 
 use std::fmt;
@@ -7,6 +9,7 @@ use std::future::Future;
 
 use tickscope_core::{PageKey, PageRequest};
 
+pub use dynamodb::DynamoStore;
 pub use sqlite::SqliteStore;
 
 /// One query page: the items' JSON in key order, and the key to resume after when the page was cut.
