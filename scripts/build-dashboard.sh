@@ -12,6 +12,8 @@ fi
 # Trunk.toml's `offline = true` makes trunk run cargo with --offline: fetch the crates first (instant when present).
 cargo fetch --target wasm32-unknown-unknown --quiet
 trunk build --release
+# Static hosts (GitHub Pages, S3 website) answer unknown paths with 404.html: the app explains a bad link itself.
+cp dist/index.html dist/404.html
 
 for f in dist/*.wasm dist/*.js; do
     printf 'dist: %-40s %6d KB (%d KB gzipped)\n' "${f#dist/}" $(($(stat -c %s "$f") / 1024)) $(($(gzip -c "$f" | wc -c) / 1024))

@@ -1,0 +1,70 @@
+// Static hosting: dist/ served by a plain static file server (not tickscope-server) under a sub-path, as GitHub
+// Pages serves /<repo>/, loads its assets from that sub-path and its data from the API on another origin.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { apiUrl, assertNoProblems, launchBrowser, newPage } from './lib/browser.mjs';
+import { dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import { distDir } from './lib/server.mjs';
+
+const PREFIX = '/tickscope/';
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** Files of dist/ under PREFIX and nothing else; anything missing gets 404.html with status 404, as Pages does. */
+function staticServer() {
+  const dist = distDir();
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url, 'http://x');
+    const name = pathname === PREFIX ? 'index.html' : pathname.slice(PREFIX.length);
+    const inside = pathname.startsWith(PREFIX) && !name.includes('..') && !name.includes('/');
+    try {
+      if (!inside) throw new Error('outside');
+      const body = readFileSync(path.join(dist, name));
+      res.writeHead(200, { 'content-type': TYPES[path.extname(name)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/html' }).end(readFileSync(path.join(dist, '404.html')));
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let browser;
+let server;
+let origin;
+before(async () => {
+  browser = await launchBrowser();
+  server = await staticServer();
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('under a sub-path of a plain static server, the dashboard loads from the API on another origin', async () => {
+  const channel = 'live_trades_ethusd';
+  const { channels } = await fetchChannels(apiUrl());
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: [channel], api: apiUrl() }, `${origin}${PREFIX.slice(0, -1)}`));
+  await waitForStatus(page, 'done');
+  assert.equal(Number(await page.getByTestId(`items-${channel}`).textContent()), channels.get(channel).count);
+  await page.getByTestId(`chart-price-${channel}`).locator('canvas').first().waitFor();
+  const assets = problems.requests.filter((url) => url.startsWith(origin));
+  assert.ok(assets.length >= 4, `assets: ${assets}`);
+  for (const url of assets) assert.ok(new URL(url).pathname.startsWith(PREFIX), `${url} is under ${PREFIX}`);
+  assert.ok(problems.requests.some((url) => url.startsWith(`${apiUrl()}/bitstamp?`)), 'data from the API origin');
+  assertNoProblems(problems);
+  await context.close();
+});
+
+test('an unknown path under the sub-path gets the app, which still starts', async () => {
+  const { context, page, problems } = await newPage(browser);
+  const response = await page.goto(`${origin}${PREFIX}no-such-page`);
+  assert.equal(response.status(), 404);
+  await page.getByTestId('interval').waitFor();
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
