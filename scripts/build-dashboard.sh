@@ -12,6 +12,7 @@ fi
 # Trunk.toml's `offline = true` makes trunk run cargo with --offline: fetch the crates first (instant when present).
 cargo fetch --target wasm32-unknown-unknown --quiet
 trunk build --release
+node scripts/csp.mjs dist
 # Static hosts (GitHub Pages, S3 website) answer unknown paths with 404.html: the app explains a bad link itself.
 cp dist/index.html dist/404.html
 

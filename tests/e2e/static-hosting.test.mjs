@@ -1,5 +1,6 @@
 // Static hosting: dist/ served by a plain static file server (not tickscope-server) under a sub-path, as GitHub
-// Pages serves /<repo>/, loads its assets from that sub-path and its data from the API on another origin.
+// Pages serves /<repo>/, loads its assets from that sub-path and its data from the API on another origin, with the
+// build's Content-Security-Policy on and never violated.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -48,6 +49,10 @@ test('under a sub-path of a plain static server, the dashboard loads from the AP
   const channel = 'live_trades_ethusd';
   const { channels } = await fetchChannels(apiUrl());
   const { context, page, problems } = await newPage(browser);
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(dashboardUrl({ ch: [channel], api: apiUrl() }, `${origin}${PREFIX.slice(0, -1)}`));
   await waitForStatus(page, 'done');
   assert.equal(Number(await page.getByTestId(`items-${channel}`).textContent()), channels.get(channel).count);
@@ -56,6 +61,16 @@ test('under a sub-path of a plain static server, the dashboard loads from the AP
   assert.ok(assets.length >= 4, `assets: ${assets}`);
   for (const url of assets) assert.ok(new URL(url).pathname.startsWith(PREFIX), `${url} is under ${PREFIX}`);
   assert.ok(problems.requests.some((url) => url.startsWith(`${apiUrl()}/bitstamp?`)), 'data from the API origin');
+  // The policy is there, allows no eval, and nothing the page did was blocked (the tooltip included).
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(policy, /'unsafe-eval'|(^|\s)\*(\s|;|$)/);
+  const price = page.getByTestId(`chart-price-${channel}`);
+  await price.scrollIntoViewIfNeeded();
+  const box = await price.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`).innerText.includes('Trades'), `chart-price-${channel}`);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assertNoProblems(problems);
   await context.close();
 });
