@@ -3,46 +3,24 @@
 // build's Content-Security-Policy on and never violated.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage } from './lib/browser.mjs';
 import { dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
-import { distDir } from './lib/server.mjs';
+import { serveUnderPrefix } from './lib/static.mjs';
 
 const PREFIX = '/tickscope/';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-
-/** Files of dist/ under PREFIX and nothing else; anything missing gets 404.html with status 404, as Pages does. */
-function staticServer() {
-  const dist = distDir();
-  const server = createServer((req, res) => {
-    const { pathname } = new URL(req.url, 'http://x');
-    const name = pathname === PREFIX ? 'index.html' : pathname.slice(PREFIX.length);
-    const inside = pathname.startsWith(PREFIX) && !name.includes('..') && !name.includes('/');
-    try {
-      if (!inside) throw new Error('outside');
-      const body = readFileSync(path.join(dist, name));
-      res.writeHead(200, { 'content-type': TYPES[path.extname(name)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/html' }).end(readFileSync(path.join(dist, '404.html')));
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 let browser;
-let server;
+let host;
 let origin;
 before(async () => {
   browser = await launchBrowser();
-  server = await staticServer();
-  origin = `http://127.0.0.1:${server.address().port}`;
+  host = await serveUnderPrefix(PREFIX);
+  origin = host.url;
 });
 after(async () => {
   await browser?.close();
-  server?.close();
+  host?.close();
 });
 
 test('under a sub-path of a plain static server, the dashboard loads from the API on another origin', async () => {

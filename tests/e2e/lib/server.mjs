@@ -43,6 +43,7 @@ process.on('exit', () => {
  * - `db`: the SQLite file; default $TICKSCOPE_DB (required one way or the other).
  * - `log`: where stdout and stderr go: a file path or a writable stream (left open); default: discarded.
  * - `timeoutMs`: how long to wait for `listening on` (seeding an empty store takes a while in debug).
+ * - `env`: more environment variables for the server (e.g. AWS credentials for a local DynamoDB).
  *
  * Returns `{ url, api, port, child, stop, exited }`: `stop()` ends the server (SIGTERM, then SIGKILL after 5 s) and
  * resolves when it has exited; it may be called more than once. `exited()` says whether the process is gone.
@@ -54,6 +55,7 @@ export async function startServer({
   bin = serverBin(),
   dist = distDir(),
   timeoutMs = 180_000,
+  env = {},
 } = {}) {
   if (!db) throw new Error('startServer: no database (pass `db` or set TICKSCOPE_DB; run.mjs sets it)');
   const logStream = typeof log === 'string' ? createWriteStream(log) : log;
@@ -61,6 +63,7 @@ export async function startServer({
 
   const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', db, '--dist', dist, ...args], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
