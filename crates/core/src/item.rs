@@ -1,5 +1,38 @@
 //! One item as the API returns it: compact JSON in DynamoDB's output form, and its size by DynamoDB's rules.
 
+/// A trade's attributes in the order the original API returns them.
+pub const TRADE_ATTRIBUTES: [&str; 13] = [
+    "id",
+    "timestamp",
+    "amount",
+    "amount_str",
+    "price",
+    "price_str",
+    "type",
+    "microtimestamp",
+    "buy_order_id",
+    "sell_order_id",
+    "channel",
+    "nmicrotimestamp",
+    "event",
+];
+
+/// An order event's attributes in the order the original API returns them.
+pub const ORDER_ATTRIBUTES: [&str; 12] = [
+    "id",
+    "id_str",
+    "order_type",
+    "datetime",
+    "microtimestamp",
+    "amount",
+    "amount_str",
+    "price",
+    "price_str",
+    "channel",
+    "nmicrotimestamp",
+    "event",
+];
+
 use crate::dynamo_number::{DynamoNumber, NumberError};
 
 /// An item's JSON text and the size DynamoDB counts for it (attribute names plus values).

@@ -8,6 +8,7 @@ use super::items::OrderEvent;
 use super::order_book::Side;
 use super::order_ids::{created_ms, order_id};
 use super::*;
+use tickscope_core::item::{ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 
 const MINUTE_US: i64 = 60_000_000;
 
@@ -69,35 +70,6 @@ fn another_seed_gives_other_data() {
 
 #[test]
 fn every_item_has_the_original_attributes_types_and_key() {
-    const TRADE: [&str; 13] = [
-        "id",
-        "timestamp",
-        "amount",
-        "amount_str",
-        "price",
-        "price_str",
-        "type",
-        "microtimestamp",
-        "buy_order_id",
-        "sell_order_id",
-        "channel",
-        "nmicrotimestamp",
-        "event",
-    ];
-    const ORDER: [&str; 12] = [
-        "id",
-        "id_str",
-        "order_type",
-        "datetime",
-        "microtimestamp",
-        "amount",
-        "amount_str",
-        "price",
-        "price_str",
-        "channel",
-        "nmicrotimestamp",
-        "event",
-    ];
     let items = records(&window(15));
     let mut per_channel: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &items {
@@ -108,7 +80,11 @@ fn every_item_has_the_original_attributes_types_and_key() {
         let names: Vec<&str> = object.keys().map(String::as_str).collect();
         assert_eq!(
             names,
-            if is_trade { &TRADE[..] } else { &ORDER[..] },
+            if is_trade {
+                &TRADE_ATTRIBUTES[..]
+            } else {
+                &ORDER_ATTRIBUTES[..]
+            },
             "{}",
             r.json
         );

@@ -8,42 +8,12 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Map, Value};
+use tickscope_core::item::{ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 use tickscope_core::{ChannelKind, ItemBuilder, PageKey};
 
 use crate::store::StoreError;
 
 pub type Attributes = HashMap<String, AttributeValue>;
-
-const TRADE_ORDER: [&str; 13] = [
-    "id",
-    "timestamp",
-    "amount",
-    "amount_str",
-    "price",
-    "price_str",
-    "type",
-    "microtimestamp",
-    "buy_order_id",
-    "sell_order_id",
-    "channel",
-    "nmicrotimestamp",
-    "event",
-];
-
-const ORDER_ORDER: [&str; 12] = [
-    "id",
-    "id_str",
-    "order_type",
-    "datetime",
-    "microtimestamp",
-    "amount",
-    "amount_str",
-    "price",
-    "price_str",
-    "channel",
-    "nmicrotimestamp",
-    "event",
-];
 
 /// An item's JSON (as a [`crate::record::Record`] holds it) as DynamoDB attributes.
 pub fn from_json(json: &str) -> Result<Attributes, StoreError> {
@@ -72,9 +42,9 @@ pub fn from_json(json: &str) -> Result<Attributes, StoreError> {
 pub fn to_json(item: &Attributes) -> Result<String, StoreError> {
     let known: &[&str] = match item.get("channel") {
         Some(AttributeValue::S(c)) if ChannelKind::of(c) == Some(ChannelKind::Orders) => {
-            &ORDER_ORDER
+            &ORDER_ATTRIBUTES
         }
-        _ => &TRADE_ORDER,
+        _ => &TRADE_ATTRIBUTES,
     };
     let mut others: Vec<&str> = item
         .keys()
