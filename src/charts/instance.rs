@@ -25,9 +25,9 @@ pub struct ChartInstance {
 
 impl ChartInstance {
     /// Draws `option` into the element with id `container`, reusing the instance already there. Series missing
-    /// from `option` are removed; zoom and other components keep their state. A new instance joins the linked
-    /// group when `linked`, and gets `on_zoom` for its `datazoom` events.
-    pub fn draw(&self, container: &str, option: &JsValue, linked: bool, on_zoom: Option<Callback>) {
+    /// from `option` are removed; zoom and other components keep their state. With `on_zoom`, a new instance
+    /// joins the linked group and gets the handler it makes for its `datazoom` events (made once, at creation).
+    pub fn draw(&self, container: &str, option: &JsValue, on_zoom: Option<&dyn Fn() -> Callback>) {
         let mut slot = self.echarts.borrow_mut();
         if slot.is_none() {
             let Some(element) = web_sys::window()
@@ -37,11 +37,10 @@ impl ChartInstance {
                 return;
             };
             let instance = echarts::init(&element, if is_dark() { "dark" } else { "" });
-            if linked {
+            if let Some(make_handler) = on_zoom {
                 instance.set_group(GROUP);
                 echarts::connect(GROUP);
-            }
-            if let Some(handler) = on_zoom {
+                let handler = make_handler();
                 instance.on("datazoom", handler.as_ref().unchecked_ref());
                 self.keep(handler);
             }

@@ -20,7 +20,12 @@ pub type TooltipData = Rc<RefCell<Option<(Candles, TzMode)>>>;
 /// The formatter: ECharts' axis tooltip parameters in, HTML out.
 pub fn candle_tooltip(data: TooltipData) -> Callback {
     Closure::new(move |params: JsValue| -> JsValue {
-        let first = js_sys::Reflect::get(&params, &0.into()).unwrap_or(params);
+        // An axis tooltip passes one entry per series; any of them carries the axis value.
+        let first = if js_sys::Array::is_array(&params) {
+            js_sys::Array::from(&params).get(0)
+        } else {
+            params
+        };
         let Some(ms) = js_sys::Reflect::get(&first, &"axisValue".into())
             .ok()
             .and_then(|v| v.as_f64())

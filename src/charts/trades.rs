@@ -22,12 +22,6 @@ pub fn price_chart(
     view: PriceView,
     frame: &ZoomFrame,
 ) -> Chart {
-    let per_candle = |pick: fn(&Candle) -> f64| -> Vec<Vec<f64>> {
-        candles
-            .iter()
-            .map(|c| vec![ms(c.start), pick(&c)])
-            .collect()
-    };
     let prices = match view {
         PriceView::Candles => time_chart(frame).series(
             Candlestick::new().name("OHLC").data(
@@ -41,7 +35,7 @@ pub fn price_chart(
             Line::new()
                 .name("Close")
                 .show_symbol(false)
-                .data(per_candle(|c| c.close)),
+                .data(per_candle(candles, |c| c.close)),
         ),
     };
     let trades = |side: Side| -> Vec<Vec<f64>> {
@@ -58,7 +52,7 @@ pub fn price_chart(
             Line::new()
                 .name("VWAP")
                 .show_symbol(false)
-                .data(per_candle(|c| c.vwap)),
+                .data(per_candle(candles, |c| c.vwap)),
         );
     if !points.is_empty() {
         legend.extend(["Buys", "Sells"]);
@@ -73,6 +67,14 @@ pub fn price_chart(
         }
     }
     chart.legend(Legend::new().data(legend))
+}
+
+/// `[time, pick(candle)]` per candle: one series' data.
+fn per_candle(candles: &Candles, pick: fn(&Candle) -> f64) -> Vec<Vec<f64>> {
+    candles
+        .iter()
+        .map(|c| vec![ms(c.start), pick(&c)])
+        .collect()
 }
 
 fn series_name(view: PriceView) -> &'static str {
@@ -98,12 +100,6 @@ pub fn colour_candles(option: &JsValue) {
 
 /// Buy and sell volume (base currency, by taker side), stacked per interval.
 pub fn volume_chart(candles: &Candles, frame: &ZoomFrame) -> Chart {
-    let side = |pick: fn(&Candle) -> f64| -> Vec<Vec<f64>> {
-        candles
-            .iter()
-            .map(|c| vec![ms(c.start), pick(&c)])
-            .collect()
-    };
     time_chart(frame)
         .legend(Legend::new().data(vec!["Buy volume", "Sell volume"]))
         .y_axis(Axis::new().type_(AxisType::Value))
@@ -112,13 +108,13 @@ pub fn volume_chart(candles: &Candles, frame: &ZoomFrame) -> Chart {
                 .name("Buy volume")
                 .stack("volume")
                 .item_style(ItemStyle::new().color(BUY))
-                .data(side(|c| c.buy_volume)),
+                .data(per_candle(candles, |c| c.buy_volume)),
         )
         .series(
             Bar::new()
                 .name("Sell volume")
                 .stack("volume")
                 .item_style(ItemStyle::new().color(SELL))
-                .data(side(|c| c.sell_volume)),
+                .data(per_candle(candles, |c| c.sell_volume)),
         )
 }

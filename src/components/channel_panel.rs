@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::{Stats, stats};
-use tickscope_core::{ChannelKind, Columns, ZoomFrame, items_csv, pair_label};
+use tickscope_core::{ChannelKind, Columns, Side, ZoomFrame, items_csv, pair_label};
 
 use crate::charts::instance::{ChartInstance, manage};
 use crate::charts::panel::{Look, orders_options, trades_options};
@@ -49,14 +49,7 @@ pub fn ChannelPanel(
     // This channel's item count: the panel redraws when it changes, not for other channels' pages.
     let items = {
         let channel = channel.clone();
-        Memo::new(move |_| {
-            snapshot.with(|s| {
-                s.channels
-                    .iter()
-                    .find(|c| c.channel == channel)
-                    .map_or(0, |c| c.items)
-            })
-        })
+        Memo::new(move |_| snapshot.with(|s| s.channel(&channel).map_or(0, |c| c.items)))
     };
     let range = {
         let channel = channel.clone();
@@ -92,15 +85,15 @@ pub fn ChannelPanel(
             };
             instances.with_value(|all| {
                 for ((instance, option), id) in all.iter().zip(&options).zip(&ids) {
-                    // The heatmap's axes are categories: it follows the zoom, it does not join it.
-                    let linked = !id.starts_with("chart-orders-");
                     if kind == ChannelKind::Trades {
                         formatter.with_value(|f| {
                             set(option, &["tooltip", "formatter"], f.as_ref().clone())
                         });
                     }
-                    let handler = linked.then(|| zoom_handler(form.zoom, range.clone()));
-                    instance.draw(id, option, linked, handler);
+                    // The heatmap's axes are categories: it follows the zoom, it does not join it.
+                    let zoomable = !id.starts_with("chart-orders-");
+                    let on_zoom = || zoom_handler(form.zoom, range.clone());
+                    instance.draw(id, option, zoomable.then_some(&on_zoom as &dyn Fn() -> _));
                 }
             });
             summary.set(Some(load_stats));
@@ -213,12 +206,10 @@ fn StatsTable(
             ("changed", |s| Some(s.orders.changed.total().to_string())),
             ("deleted", |s| Some(s.orders.deleted.total().to_string())),
             ("bid_events", |s| {
-                let o = &s.orders;
-                Some((o.created.buy + o.changed.buy + o.deleted.buy).to_string())
+                Some(s.orders.of_side(Side::Buy).to_string())
             }),
             ("ask_events", |s| {
-                let o = &s.orders;
-                Some((o.created.sell + o.changed.sell + o.deleted.sell).to_string())
+                Some(s.orders.of_side(Side::Sell).to_string())
             }),
             ("added_buy", |s| Some(s.orders.amount_added.buy.to_string())),
             ("added_sell", |s| {

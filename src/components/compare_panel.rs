@@ -79,7 +79,8 @@ fn CompareChart(
             })
             .collect();
         let option = to_js(&compare_chart(&series, &frame), form.tz.get_untracked());
-        instance.with_value(|i| i[0].draw(ID, &option, true, Some(zoom_handler(form.zoom, range))));
+        let on_zoom = || zoom_handler(form.zoom, range);
+        instance.with_value(|i| i[0].draw(ID, &option, Some(&on_zoom)));
     };
     throttled_redraw(
         move || {

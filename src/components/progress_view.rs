@@ -47,7 +47,7 @@ pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
 fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView {
     let this = {
         let channel = channel.clone();
-        move || snapshot.with(|s| s.channels.iter().find(|c| c.channel == channel).cloned())
+        move || snapshot.with(|s| s.channel(&channel).cloned())
     };
     let percent = {
         let this = this.clone();
@@ -68,13 +68,7 @@ fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView
         let channel = channel.clone();
         move || {
             snapshot
-                .with(|s| {
-                    s.channels
-                        .iter()
-                        .find(|c| c.channel == channel)
-                        .map(|c| c.items)
-                        .unwrap_or(0)
-                })
+                .with(|s| s.channel(&channel).map_or(0, |c| c.items))
                 .to_string()
         }
     };

@@ -32,6 +32,13 @@ pub struct Snapshot {
     pub overall: Option<Progress>,
 }
 
+impl Snapshot {
+    /// The snapshot of `channel`, when it is part of the load.
+    pub fn channel(&self, channel: &str) -> Option<&ChannelSnapshot> {
+        self.channels.iter().find(|c| c.channel == channel)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChannelSnapshot {
     pub channel: String,
