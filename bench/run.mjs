@@ -1,7 +1,10 @@
 // Tickscope against the peer (bench/peer/: the plain JavaScript client a user would write), side by side in one
 // run, in headless Chromium, against release servers on 127.0.0.1. Prints one table; see BENCHMARKS.md.
 //
-//   node bench/run.mjs [RUNS]      (through ./scripts/bench.sh, which builds everything first; default 3 runs)
+//   node bench/run.mjs [RUNS] [SECTIONS]   (through ./scripts/bench.sh, which builds everything first)
+//
+// RUNS defaults to 3. SECTIONS, comma-separated, picks what to measure (default all): zero (full loads with no
+// added latency, first chart, memory), latency (300 ms per page), parse (and wasm aggregation), server, size.
 //
 // Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
 // BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
@@ -17,6 +20,7 @@ import { distDir, startServer } from '../tests/e2e/lib/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
+const sections = new Set((process.argv[3] ?? 'zero,latency,parse,server,size').split(','));
 const wasmDir = process.env.BENCH_WASM_DIR;
 const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
 
@@ -283,33 +287,36 @@ try {
   const total = listed.channels.reduce((n, c) => n + c.count, 0);
   console.error(`${total} items in ${CHANNELS.length} channels; ${runs} runs per line`);
 
-  const zero = await fullLoads(browser, staticUrl, fast, span, 'no added latency', [4]);
-  await fullLoads(browser, staticUrl, slow, span, '300 ms per page', [1, 4, 8]);
-  const of = (list, key, scale = 1) => spread(list.map((r) => r[key] / scale));
-  row('time to first chart, K=4 (ms)', of(zero[4], 'firstChart'), of(zero.peer, 'firstChart'), 'ms', { digits: 0 });
-  row('memory: JS heap after load (MB)', of(zero[4], 'heap', 1e6), of(zero.peer, 'heap', 1e6), 'MB');
-  row('memory: wasm linear memory (MB)', of(zero[4], 'wasm', 1e6), null, 'MB');
-  const perItem = (r) => (r.wasm + r.heap) / r.items;
-  row('memory: bytes per item, wasm + JS heap', spread(zero[4].map(perItem)), spread(zero.peer.map((r) => r.heap / r.items)), 'B', { digits: 0 });
-  row('memory: wasm bytes per item', spread(zero[4].map((r) => r.wasm / r.items)), null, 'B', { digits: 1 });
-  for (const r of [...zero[4], ...zero.peer]) {
-    if (r.items !== total) throw new Error(`a load ended with ${r.items} of ${total} items`);
+  if (sections.has('zero')) {
+    const zero = await fullLoads(browser, staticUrl, fast, span, 'no added latency', [4]);
+    const of = (list, key, scale = 1) => spread(list.map((r) => r[key] / scale));
+    row('time to first chart, K=4 (ms)', of(zero[4], 'firstChart'), of(zero.peer, 'firstChart'), 'ms', { digits: 0 });
+    row('memory: JS heap after load (MB)', of(zero[4], 'heap', 1e6), of(zero.peer, 'heap', 1e6), 'MB');
+    row('memory: wasm linear memory (MB)', of(zero[4], 'wasm', 1e6), null, 'MB');
+    const perItem = (r) => (r.wasm + r.heap) / r.items;
+    row('memory: bytes per item, wasm + JS heap', spread(zero[4].map(perItem)), spread(zero.peer.map((r) => r.heap / r.items)), 'B', { digits: 0 });
+    row('memory: wasm bytes per item', spread(zero[4].map((r) => r.wasm / r.items)), null, 'B', { digits: 1 });
+    for (const r of [...zero[4], ...zero.peer]) {
+      if (r.items !== total) throw new Error(`a load ended with ${r.items} of ${total} items`);
+    }
   }
-
-  await parseThroughput(browser, staticUrl, fast, span);
-
-  const single = [];
-  const sixteen = [];
-  for (let i = 0; i < runs; i++) {
-    single.push(await serverPages(fast, span, 1));
-    sixteen.push(await serverPages(fast, span, 16));
+  if (sections.has('latency')) await fullLoads(browser, staticUrl, slow, span, '300 ms per page', [1, 4, 8]);
+  if (sections.has('parse')) await parseThroughput(browser, staticUrl, fast, span);
+  if (sections.has('server')) {
+    const single = [];
+    const sixteen = [];
+    for (let i = 0; i < runs; i++) {
+      single.push(await serverPages(fast, span, 1));
+      sixteen.push(await serverPages(fast, span, 16));
+    }
+    row('server: 1 MB pages/s, 1 client', spread(single), null, 'pages/s', { lowerIsBetter: false });
+    row('server: 1 MB pages/s, 16 clients', spread(sixteen), null, 'pages/s', { lowerIsBetter: false });
   }
-  row('server: 1 MB pages/s, 1 client', spread(single), null, 'pages/s', { lowerIsBetter: false });
-  row('server: 1 MB pages/s, 16 clients', spread(sixteen), null, 'pages/s', { lowerIsBetter: false });
-
-  const size = firstLoadBytes();
-  const kb = (n) => ({ median: n / 1024, min: n / 1024, max: n / 1024 });
-  row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${f.replace(/-[0-9a-f]{16}/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
+  if (sections.has('size')) {
+    const size = firstLoadBytes();
+    const kb = (n) => ({ median: n / 1024, min: n / 1024, max: n / 1024 });
+    row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${f.replace(/-[0-9a-f]{16}/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
+  }
 } finally {
   await browser.close();
   await fast.stop();

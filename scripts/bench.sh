@@ -3,7 +3,7 @@
 # side by side in one run, in headless Chromium against release servers on 127.0.0.1; prints the table that
 # BENCHMARKS.md keeps. Not part of the tests, and never pass/fail on time.
 #
-#   ./scripts/bench.sh [RUNS]        (default 3 runs per line; about 10 minutes)
+#   ./scripts/bench.sh [RUNS] [SECTIONS]   (default 3 runs of every section, about 10 minutes; see bench/run.mjs)
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
@@ -31,4 +31,4 @@ if [[ ! -s $db ]]; then
 fi
 
 TICKSCOPE_SERVER_BIN="$target/release/tickscope-server" TICKSCOPE_DB="$db" BENCH_WASM_DIR="$wasm_dir" \
-    node bench/run.mjs "${1:-3}"
+    node bench/run.mjs "$@"

@@ -66,19 +66,19 @@ pub fn ChannelPanel(
                 iv: form.iv.get_untracked(),
             };
             let drawn = loader.with_channel(&channel, |load| {
-                let segments: Vec<&Columns> = load.segments_columns().collect();
+                let chunks: Vec<&Columns> = load.chunks().collect();
                 let (from, to) = load.range();
                 let frame = ZoomFrame::new(from, to, form.zoom.get_untracked());
                 let interval = frame.interval(look.iv);
                 let options = match kind {
                     ChannelKind::Trades => {
-                        let (options, c) = trades_options(&segments, &frame, interval, look);
+                        let (options, c) = trades_options(&chunks, &frame, interval, look);
                         *tooltip.borrow_mut() = Some((c, look.tz));
                         options
                     }
-                    ChannelKind::Orders => orders_options(&segments, &frame, interval, look),
+                    ChannelKind::Orders => orders_options(&chunks, &frame, interval, look),
                 };
-                (options, stats(&segments, from, to))
+                (options, stats(&chunks, from, to))
             });
             let Some((options, load_stats)) = drawn else {
                 return;
@@ -141,10 +141,10 @@ pub fn ChannelPanel(
         let channel = channel.clone();
         move |_| {
             let file = loader.with_channel(&channel, |load| {
-                let segments: Vec<&Columns> = load.segments_columns().collect();
+                let chunks: Vec<&Columns> = load.chunks().collect();
                 let (from, to) = load.range();
                 (
-                    items_csv(&channel, &segments),
+                    items_csv(&channel, &chunks),
                     format!("{channel}-{from}-{to}.csv"),
                 )
             });

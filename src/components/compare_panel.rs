@@ -72,8 +72,8 @@ fn CompareChart(
             .iter()
             .filter_map(|channel| {
                 loader.with_channel(channel, |load| {
-                    let segments: Vec<&Columns> = load.segments_columns().collect();
-                    let c = candles(&segments, w0, w1, interval);
+                    let chunks: Vec<&Columns> = load.chunks().collect();
+                    let c = candles(&chunks, w0, w1, interval);
                     (pair_label(channel), Compare::from_candles(&c))
                 })
             })

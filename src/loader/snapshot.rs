@@ -99,7 +99,7 @@ pub fn take(
 fn channel(load: &ChannelLoad, failure: &Option<String>, retries: u32) -> ChannelSnapshot {
     let stats = load.stats();
     let pager_error = load.errors().next().map(|(_, e)| e.to_string());
-    let columns: Vec<_> = load.segments_columns().filter(|c| !c.is_empty()).collect();
+    let columns: Vec<_> = load.chunks().collect();
     let newest = columns
         .iter()
         .rev()

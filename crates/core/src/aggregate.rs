@@ -6,10 +6,10 @@
 //! for the visible window on every zoom.
 //!
 //! Conventions shared by every function here:
-//! - **Input**: a channel's items as its segments, `&[&Columns]`: disjoint time ranges in order, each sorted by
-//!   `ts`, as [`ChannelLoad::segments_columns`](crate::ChannelLoad::segments_columns) yields them
-//!   (`let segs: Vec<&Columns> = load.segments_columns().collect();`). They are never copied into one; a bucket
-//!   may span two segments, and results do not depend on how the items are split into segments.
+//! - **Input**: a channel's items as chunks, `&[&Columns]`: disjoint time ranges in order, each sorted by
+//!   `ts`, as [`ChannelLoad::chunks`](crate::ChannelLoad::chunks) yields them
+//!   (`let chunks: Vec<&Columns> = load.chunks().collect();`). They are never copied into one; a bucket
+//!   may span several chunks, and results do not depend on how the items are split into chunks.
 //! - **Window**: `from..=to` in µs, both ends inclusive, located in each segment by binary search on `ts`
 //!   ([`window_range`]). An empty window (`from > to`) or no items gives an empty result, never a panic.
 //! - **Buckets**: aligned to multiples of the [`Interval`] since the Unix epoch ([`Interval::floor`]), so

@@ -1,8 +1,8 @@
 //! One channel loaded over `[from, to]` in K parallel time segments: the split, the segments' pagers and their
 //! loaded items. Segments are disjoint in time and in order, so the channel's items in order are the segments'
-//! items concatenated.
-
-use std::ops::Range;
+//! items concatenated. Each segment keeps its pages' items as they came, one exact-size [`Columns`] per page:
+//! appending to one growing vector would double it and copy it again and again, and wasm memory never shrinks
+//! back from such a high-water mark.
 
 use crate::columns::Columns;
 use crate::pager::{PagerError, PagerStats, SegmentPager};
@@ -23,12 +23,18 @@ pub fn split(from: i64, to: i64, k: usize) -> Vec<(i64, i64)> {
         .collect()
 }
 
-/// One segment's pager and the items it has loaded.
+/// One segment's pager and the items it has loaded, page by page (no empty page kept).
 #[derive(Debug, Clone)]
 struct Segment {
     pager: SegmentPager,
-    columns: Columns,
+    pages: Vec<Columns>,
     error: Option<PagerError>,
+}
+
+impl Segment {
+    fn items(&self) -> usize {
+        self.pages.iter().map(Columns::len).sum()
+    }
 }
 
 /// A channel's load: K [`SegmentPager`]s over consecutive segments of `[from, to]` and their items.
@@ -59,7 +65,7 @@ impl ChannelLoad {
             .map(|(a, b)| {
                 Ok(Segment {
                     pager: SegmentPager::new(channel.clone(), a, b)?,
-                    columns: Columns::default(),
+                    pages: Vec::new(),
                     error: None,
                 })
             })
@@ -120,10 +126,9 @@ impl ChannelLoad {
             .map(|(i, _)| i)
     }
 
-    /// Takes the answer to `next_query(i)`. Returns where the new items are in segment `i`'s columns (see
-    /// [`ChannelLoad::segment_columns`]), so a caller can update aggregates incrementally. An error is kept
-    /// (the segment stops being pending until [`ChannelLoad::clear_error`]) and returned.
-    pub fn accept(&mut self, i: usize, batch: PageBatch) -> Result<Range<usize>, PagerError> {
+    /// Takes the answer to `next_query(i)`. Returns how many new items it brought. An error is kept (the
+    /// segment stops being pending until [`ChannelLoad::clear_error`]) and returned.
+    pub fn accept(&mut self, i: usize, batch: PageBatch) -> Result<usize, PagerError> {
         let s = self
             .segments
             .get_mut(i)
@@ -132,18 +137,14 @@ impl ChannelLoad {
             return Err(e.clone());
         }
         match s.pager.accept(batch) {
-            Ok(fresh) => {
-                let start = s.columns.len();
-                if start == 0 {
-                    s.columns = fresh;
-                } else {
-                    s.columns.append(&fresh);
+            Ok(mut fresh) => {
+                let count = fresh.len();
+                if count > 0 {
+                    // Items the pager dropped (out of range, repeated) left room behind.
+                    fresh.shrink_to_fit();
+                    s.pages.push(fresh);
                 }
-                if s.pager.is_done() {
-                    // Growth left up to half of each vector unused: give it back once nothing more comes.
-                    s.columns.shrink_to_fit();
-                }
-                Ok(start..s.columns.len())
+                Ok(count)
             }
             Err(e) => {
                 s.error = Some(e.clone());
@@ -172,20 +173,21 @@ impl ChannelLoad {
         self.segments.iter().all(|s| s.pager.is_done())
     }
 
-    /// Segment `i`'s items, in order.
-    pub fn segment_columns(&self, i: usize) -> Option<&Columns> {
-        self.segments.get(i).map(|s| &s.columns)
+    /// How many items segment `i` has loaded.
+    pub fn segment_items(&self, i: usize) -> Option<usize> {
+        self.segments.get(i).map(Segment::items)
     }
 
-    /// Every segment's items, in segment order: together, the channel's items in order, without a copy.
-    pub fn segments_columns(&self) -> impl Iterator<Item = &Columns> {
-        self.segments.iter().map(|s| &s.columns)
+    /// The loaded items as chunks, segment after segment and page after page: together, the channel's items in
+    /// order, without a copy. No chunk is empty.
+    pub fn chunks(&self) -> impl Iterator<Item = &Columns> {
+        self.segments.iter().flat_map(|s| &s.pages)
     }
 
     /// The channel's items loaded so far, in order, in one `Columns` (a copy).
     pub fn merged(&self) -> Columns {
         let mut all = Columns::with_capacity(self.items());
-        for c in self.segments_columns() {
+        for c in self.chunks() {
             all.append(c);
         }
         all
@@ -193,7 +195,7 @@ impl ChannelLoad {
 
     /// Items loaded, in all segments.
     pub fn items(&self) -> usize {
-        self.segments.iter().map(|s| s.columns.len()).sum()
+        self.segments.iter().map(Segment::items).sum()
     }
 
     /// The segments' counters summed (`last_ts`: the latest of any segment).
@@ -290,9 +292,10 @@ mod tests {
         assert_eq!(load.pending().collect::<Vec<_>>(), vec![0, 1]);
         assert!(!load.is_done());
         let q = load.next_query(0).unwrap();
-        assert_eq!(load.accept(0, api.answer(&q)).unwrap(), 0..4);
+        assert_eq!(load.accept(0, api.answer(&q)).unwrap(), 4);
         let q = load.next_query(0).unwrap();
-        assert_eq!(load.accept(0, api.answer(&q)).unwrap(), 4..8);
+        assert_eq!(load.accept(0, api.answer(&q)).unwrap(), 4);
+        assert_eq!(load.segment_items(0), Some(8));
         // Merged so far: segment 0's first 8 items then segment 2's.
         let merged = identities(&load.merged());
         assert_eq!(merged.len(), 8 + 33);
@@ -306,12 +309,17 @@ mod tests {
         let want: Vec<(i64, i64)> = items.iter().map(|t| (t.ts, t.id)).collect();
         assert_eq!(identities(&load.merged()), want);
         assert_eq!(load.items(), 100);
-        let held: usize = load.segments_columns().map(Columns::heap_bytes).sum();
-        assert_eq!(held, 100 * 34, "finished segments keep no spare capacity");
+        let held: usize = load.chunks().map(Columns::heap_bytes).sum();
+        assert_eq!(held, 100 * 34, "pages are kept with no spare capacity");
         assert_eq!(load.stats().items, 100);
         assert_eq!(load.stats().last_ts, Some(990));
-        let lens: Vec<usize> = load.segments_columns().map(Columns::len).collect();
-        assert_eq!(lens, vec![34, 33, 33]);
+        let segments: Vec<usize> = (0..3).map(|i| load.segment_items(i).unwrap()).collect();
+        assert_eq!(segments, vec![34, 33, 33]);
+        assert_eq!(load.segment_items(3), None);
+        // Pages of 4: 8 full pages and a page of 2 per segment of 34 or 33 items, none empty.
+        let pages: Vec<usize> = load.chunks().map(Columns::len).collect();
+        assert!(pages.iter().all(|&n| (1..=4).contains(&n)), "{pages:?}");
+        assert_eq!(pages.len(), 27);
     }
 
     #[test]
@@ -396,9 +404,9 @@ mod tests {
                 step += 1;
                 prop_assert!(step < 10_000);
                 let q = load.next_query(i).unwrap();
-                let before = load.segment_columns(i).unwrap().len();
-                let range = load.accept(i, api.answer(&q)).unwrap();
-                prop_assert_eq!(range.start, before);
+                let before = load.segment_items(i).unwrap();
+                let fresh = load.accept(i, api.answer(&q)).unwrap();
+                prop_assert_eq!(load.segment_items(i).unwrap(), before + fresh);
             }
             prop_assert!(load.is_done());
             let want: Vec<(i64, i64)> = items
@@ -407,8 +415,9 @@ mod tests {
                 .map(|t| (t.ts, t.id))
                 .collect();
             prop_assert_eq!(identities(&load.merged()), want.clone());
-            let chained: Vec<(i64, i64)> = load.segments_columns().flat_map(identities).collect();
+            let chained: Vec<(i64, i64)> = load.chunks().flat_map(identities).collect();
             prop_assert_eq!(chained, want);
+            prop_assert!(load.chunks().all(|c| !c.is_empty()));
         }
     }
 }
