@@ -16,7 +16,8 @@ use crate::charts::tooltip::{TooltipData, candle_tooltip};
 use crate::charts::zoom::zoom_handler;
 use crate::download;
 use crate::form::Form;
-use crate::loader::{Loader, Snapshot};
+use crate::loader::{Loader, Snapshot, Status};
+use crate::visibility::use_visible;
 
 #[component]
 pub fn ChannelPanel(
@@ -99,16 +100,27 @@ pub fn ChannelPanel(
             summary.set(Some(load_stats));
         }
     };
+    // While pages arrive, a panel out of sight waits: drawing heatmaps nobody sees took a third of the main
+    // thread in a load (bench/run.mjs). It draws when it comes into sight, and every panel draws when the load ends.
+    let section = NodeRef::<leptos::html::Section>::new();
+    let visible = use_visible(section);
+    let deferred =
+        Memo::new(move |_| !visible.get() && snapshot.with(|s| s.status == Status::Loading));
     // Every change of the load or the chart settings asks for a redraw.
     throttled_redraw(
         move || {
             items.track();
+            deferred.track();
             form.iv.track();
             form.view.track();
             form.zoom.track();
             form.tz.track();
         },
-        draw,
+        move || {
+            if !deferred.get_untracked() {
+                draw();
+            }
+        },
     );
     manage(instances);
 
@@ -156,7 +168,7 @@ pub fn ChannelPanel(
         }
     };
     view! {
-        <section class="panel channel-panel">
+        <section class="panel channel-panel" node_ref=section>
             <h2>{title} " " <span class="muted">{channel.clone()}</span></h2>
             <div class="panel-body">
                 <div class="charts">{charts}</div>
