@@ -4,12 +4,14 @@
 //   node bench/run.mjs [RUNS] [SECTIONS]   (through ./scripts/bench.sh, which builds everything first)
 //
 // RUNS defaults to 3. SECTIONS, comma-separated, picks what to measure (default all): zero (full loads with no
-// added latency, first chart, memory), latency (300 ms per page), parse (and wasm aggregation), server, size.
+// added latency, first chart, memory), latency (300 ms per page over HTTP/1.1), h2 (300 ms per page over HTTPS with
+// HTTP/2, as API Gateway serves browsers), parse (and wasm aggregation), server, size.
 //
 // Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
 // BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +19,11 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
 import { installProbe } from '../tests/e2e/lib/dashboard.mjs';
 import { distDir, startServer } from '../tests/e2e/lib/server.mjs';
+import { selfSignedCert } from '../tests/e2e/lib/tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
-const sections = new Set((process.argv[3] ?? 'zero,latency,parse,server,size').split(','));
+const sections = new Set((process.argv[3] ?? 'zero,latency,h2,parse,server,size').split(','));
 const wasmDir = process.env.BENCH_WASM_DIR;
 const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
 
@@ -106,7 +109,7 @@ async function heapAfterGc(page) {
 
 /** Loads every channel once; returns times from the first API request, in ms, and memory. */
 async function loadOnce(browser, url, isPeer) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
   await context.addInitScript(installProbe);
   await context.addInitScript(installRenderProbe);
   const page = await context.newPage();
@@ -277,7 +280,9 @@ const staticUrl = `http://127.0.0.1:${staticServer.address().port}`;
 const bin = process.env.TICKSCOPE_SERVER_BIN;
 const fast = await startServer({ bin });
 const slow = await startServer({ bin, args: ['--latency-ms', '300'] });
-const browser = await launchBrowser(['--enable-precise-memory-info', '--js-flags=--expose-gc']);
+const tls = selfSignedCert(mkdtempSync(path.join(tmpdir(), 'tickscope-bench-tls-')));
+const slowH2 = await startServer({ bin, args: [...tls, '--latency-ms', '300'] });
+const browser = await launchBrowser(['--enable-precise-memory-info', '--js-flags=--expose-gc', '--ignore-certificate-errors']);
 try {
   const listed = await (await fetch(`${fast.api}/channels`)).json();
   const span = {
@@ -300,7 +305,8 @@ try {
       if (r.items !== total) throw new Error(`a load ended with ${r.items} of ${total} items`);
     }
   }
-  if (sections.has('latency')) await fullLoads(browser, staticUrl, slow, span, '300 ms per page', [1, 4, 8]);
+  if (sections.has('latency')) await fullLoads(browser, staticUrl, slow, span, '300 ms per page, HTTP/1.1', [1, 4, 8]);
+  if (sections.has('h2')) await fullLoads(browser, staticUrl, slowH2, span, '300 ms per page, HTTP/2', [1, 4, 8]);
   if (sections.has('parse')) await parseThroughput(browser, staticUrl, fast, span);
   if (sections.has('server')) {
     const single = [];
@@ -321,6 +327,7 @@ try {
   await browser.close();
   await fast.stop();
   await slow.stop();
+  await slowH2.stop();
   staticServer.close();
 }
 

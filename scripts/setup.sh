@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tickscope needs, and only what is missing or at the wrong version:
-#   - apt: chromium, chromium-driver (end-to-end and browser tests), python3-venv (for cfn-lint)
+#   - apt: chromium, chromium-driver (end-to-end and browser tests), python3-venv (for cfn-lint), openssl (test
+#     certificates for HTTPS)
 #   - rustup target wasm32-unknown-unknown (the dashboard)
 #   - trunk 0.21.14 and wasm-bindgen-cli at Cargo.lock's wasm-bindgen version (cargo install, minutes when cold)
 #   - node_modules from package-lock.json (npm ci): wasm-opt (binaryen), ECharts, playwright-core, dynalite
@@ -12,7 +13,7 @@ source "$(dirname "$0")/common.sh"
 
 TRUNK_VERSION=0.21.14
 # python3-venv: cfn-lint goes into .venv (Debian's python3 has no venv module without it).
-APT_PACKAGES=(chromium chromium-driver python3-venv)
+APT_PACKAGES=(chromium chromium-driver python3-venv openssl)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() {

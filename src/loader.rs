@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tickscope_core::{Backoff, ChannelLoad, LoadMeter};
+use tickscope_core::{Backoff, ChannelLoad, LoadMeter, SPLIT_MIN_PAGES};
 use web_sys::AbortController;
 
 use fetch_page::{FetchContext, Fetched, fetch_page};
@@ -202,6 +202,44 @@ impl Loader {
 }
 
 impl Loader {
+    /// Splits the pending segment with the most pages left, of any channel, and pages its second half in a new
+    /// task: as many requests stay in flight as the load started with, until too little is left to share.
+    fn rebalance(&self, generation: u32) {
+        let new_task = {
+            let cell = self.state();
+            let mut state = cell.borrow_mut();
+            let state = &mut *state;
+            if state.generation != generation {
+                return;
+            }
+            let busiest = state
+                .loads
+                .iter()
+                .zip(&state.failures)
+                .enumerate()
+                .filter(|(_, (_, failure))| failure.is_none())
+                .filter_map(|(c, (load, _))| load.busiest().map(|(i, pages)| (c, i, pages)))
+                .max_by(|a, b| a.2.total_cmp(&b.2));
+            match busiest {
+                Some((c, i, pages)) if pages >= SPLIT_MIN_PAGES => {
+                    state.loads[c].split(i).map(|segment| {
+                        state.tasks += 1;
+                        SegmentTask {
+                            loader: *self,
+                            generation,
+                            channel: c,
+                            segment,
+                        }
+                    })
+                }
+                _ => None,
+            }
+        };
+        if let Some(task) = new_task {
+            spawn_local(task.run());
+        }
+    }
+
     /// Reads the loaded data of `channel`, if it is part of the current load.
     pub fn with_channel<T>(&self, channel: &str, f: impl FnOnce(&ChannelLoad) -> T) -> Option<T> {
         let cell = self.state();
@@ -232,7 +270,12 @@ struct SegmentTask {
 
 impl SegmentTask {
     async fn run(self) {
-        while let Some(url) = self.next_url() {
+        loop {
+            let Some(url) = self.next_url() else {
+                // This segment is done: its request slot goes to the segment with the most left.
+                self.loader.rebalance(self.generation);
+                break;
+            };
             match fetch_page(&url, &self).await {
                 Fetched::Page { batch, bytes } => {
                     if !self.accept(batch, bytes) {

@@ -19,7 +19,7 @@ pub fn LoadBar(
     let resumable = move || matches!(status.get(), Status::Error | Status::Cancelled);
     view! {
         <div class="load-bar">
-            <label title="Time segments loaded in parallel per channel">
+            <label title="Time segments loaded in parallel per channel. When one is done, the one with the most left is split, so as many requests stay in flight to the end.">
                 "Parallel segments "
                 <input type="number" min="1" max="16" data-testid="segments" prop:value=move || k.get().to_string()
                     on:change=move |ev| {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
+import { apiUrl, assertNoProblems, launchBrowser, newPage, outPath, screenshot } from './lib/browser.mjs';
 import {
   CHANNELS,
   allItems,
@@ -11,8 +11,10 @@ import {
   dashboardUrl,
   fetchChannels,
   waitForCandles,
+  waitForData,
   waitForStatus,
 } from './lib/dashboard.mjs';
+import { startServer } from './lib/server.mjs';
 
 let browser;
 before(async () => {
@@ -114,5 +116,35 @@ test('a bad interval in the link is explained and auto is used', async () => {
   await page.getByTestId('error-message').waitFor();
   assert.match(await page.getByTestId('error-message').textContent(), /fortnight/);
   assert.equal(await page.getByTestId('interval').inputValue(), 'auto');
+  await context.close();
+});
+
+test('charts fill in while pages arrive; a panel out of sight draws once scrolled into view', async (t) => {
+  const server = await startServer({ args: ['--latency-ms', '300'], log: outPath('server-charts-latency.log') });
+  t.after(() => server.stop());
+  const data = await fetchChannels(apiUrl());
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: CHANNELS, from: data.from, to: data.to, k: 4, api: server.api }));
+  const loading = async () => assert.equal((await page.getByTestId('status').textContent()).trim(), 'loading');
+  const heatmap = 'chart-orders-live_orders_ethusd';
+  const drawn = (id) =>
+    page.evaluate((id) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return window.echarts.getInstanceByDom(el)?.getOption()?.series?.[0]?.data?.length ?? 0;
+    }, id);
+  // The price chart at the top draws from the first pages on.
+  await waitForData(page, 'chart-price-live_trades_btcusd');
+  await loading();
+  await page.getByTestId(heatmap).scrollIntoViewIfNeeded();
+  await waitForData(page, heatmap);
+  await loading();
+  const early = await drawn(heatmap);
+  await waitForStatus(page, 'done', { timeout: 300_000 });
+  // And again with more data, once the load is done.
+  await page.waitForFunction(
+    ([id, n]) => window.echarts.getInstanceByDom(document.querySelector(`[data-testid="${id}"]`)).getOption().series[0].data.length > n,
+    [heatmap, early],
+  );
+  assertNoProblems(problems);
   await context.close();
 });

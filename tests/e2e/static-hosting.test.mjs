@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage } from './lib/browser.mjs';
-import { dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import { dashboardUrl, fetchChannels, waitForData, waitForStatus } from './lib/dashboard.mjs';
 import { serveUnderPrefix } from './lib/static.mjs';
 
 const PREFIX = '/tickscope/';
@@ -45,6 +45,8 @@ test('under a sub-path of a plain static server, the dashboard loads from the AP
   assert.doesNotMatch(policy, /'unsafe-eval'|(^|\s)\*(\s|;|$)/);
   const price = page.getByTestId(`chart-price-${channel}`);
   await price.scrollIntoViewIfNeeded();
+  // A panel out of sight draws when the load ends, after the redraw throttle: hover once it has data.
+  await waitForData(page, `chart-price-${channel}`);
   const box = await price.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`).innerText.includes('Trades'), `chart-price-${channel}`);

@@ -30,7 +30,7 @@ pub use progress::{Coverage, LoadMeter, Progress};
 pub use query::{PageRequest, QueryError};
 pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
-pub use segments::ChannelLoad;
+pub use segments::{ChannelLoad, SPLIT_MIN_PAGES};
 pub use url_state::{
     PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
     format_with_offset, parse_iso,

@@ -50,6 +50,9 @@ pub struct PagerStats {
     pub out_of_range: u64,
     /// Items received again (time-cursor paging re-reads the boundary timestamp), dropped; not part of `skipped`.
     pub duplicates: u64,
+    /// Items after the segment's end that it had before [`SegmentPager::shorten`] handed them to another
+    /// segment: a request in flight still asked for them. Dropped; not part of `skipped`.
+    pub handed_over: u64,
     /// The timestamp of the last item accepted.
     pub last_ts: Option<i64>,
 }
@@ -110,6 +113,8 @@ pub struct SegmentPager {
     kind: ChannelKind,
     from: i64,
     to: i64,
+    /// `to` before any [`SegmentPager::shorten`]: answers to requests sent before it may reach this far.
+    asked_to: i64,
     limit: Option<u32>,
     mode: PagerMode,
     /// Cursor mode: the key to resume after.
@@ -136,6 +141,7 @@ impl SegmentPager {
             kind,
             from,
             to,
+            asked_to: to,
             limit: None,
             mode: PagerMode::Cursor,
             after: None,
@@ -150,6 +156,10 @@ impl SegmentPager {
     pub fn with_limit(mut self, limit: Option<u32>) -> Self {
         self.limit = limit;
         self
+    }
+
+    pub fn limit(&self) -> Option<u32> {
+        self.limit
     }
 
     pub fn channel(&self) -> &str {
@@ -176,6 +186,18 @@ impl SegmentPager {
     /// True when every item of the segment has been returned.
     pub fn is_done(&self) -> bool {
         self.done
+    }
+
+    /// Ends the segment at `to` instead (the rest goes to another pager), when `to` is within it and not before
+    /// its last item; false otherwise, and nothing changes. A request in flight may still bring items after `to`:
+    /// they are dropped as handed over, and the segment ends there.
+    pub fn shorten(&mut self, to: i64) -> bool {
+        let floor = self.stats.last_ts.unwrap_or(self.from).max(self.from);
+        if self.done || to < floor || to >= self.to {
+            return false;
+        }
+        self.to = to;
+        true
     }
 
     /// The next request, or `None` when the segment is complete.
@@ -215,7 +237,7 @@ impl SegmentPager {
         let mut last_ts = self.stats.last_ts;
         let mut seen = self.seen_at_last.clone();
         let mut fresh = Columns::with_capacity(items.len());
-        let (mut out_of_range, mut duplicates) = (0u64, 0u64);
+        let (mut out_of_range, mut duplicates, mut handed_over) = (0u64, 0u64, 0u64);
         let mut reached_end = false;
         let mut prev_in_page: Option<i64> = None;
         for (i, &ts) in items.ts.iter().enumerate() {
@@ -223,6 +245,11 @@ impl SegmentPager {
                 return Err(PagerError::Backwards { prev_ts, ts });
             }
             prev_in_page = Some(ts);
+            if ts > self.to && ts <= self.asked_to {
+                handed_over += 1;
+                reached_end = true;
+                continue;
+            }
             if ts < self.from || ts > self.to {
                 out_of_range += 1;
                 reached_end |= ts > self.to;
@@ -293,6 +320,7 @@ impl SegmentPager {
         stats.out_of_range += out_of_range;
         stats.skipped += batch.skipped as u64 + out_of_range;
         stats.duplicates += duplicates;
+        stats.handed_over += handed_over;
         stats.last_ts = last_ts;
         Ok(fresh)
     }

@@ -1,11 +1,19 @@
 //! One channel loaded over `[from, to]` in K parallel time segments: the split, the segments' pagers and their
 //! loaded items. Segments are disjoint in time and in order, so the channel's items in order are the segments'
-//! items concatenated. Each segment keeps its pages' items as they came, one exact-size [`Columns`] per page:
+//! items concatenated.
+//!
+//! Segments rarely hold equal work: channels differ in density by 50×, and trading comes in bursts. So when a
+//! segment is done, the one with the most left is split ([`ChannelLoad::busiest`], [`ChannelLoad::split`]) and
+//! the loader keeps the same number of requests in flight until the end, instead of waiting on the slowest
+//! segment alone. New segments are appended; the items' order is the segments' order by time.
+//!
+//! Each segment keeps its pages' items as they came, one exact-size [`Columns`] per page:
 //! appending to one growing vector would double it and copy it again and again, and wasm memory never shrinks
 //! back from such a high-water mark.
 
 use crate::columns::Columns;
 use crate::pager::{PagerError, PagerStats, SegmentPager};
+use crate::progress::Coverage;
 use crate::response::PageBatch;
 
 /// Splits `[from, to]` (inclusive) into `k` contiguous, non-overlapping inclusive segments that cover it exactly,
@@ -35,7 +43,22 @@ impl Segment {
     fn items(&self) -> usize {
         self.pages.iter().map(Columns::len).sum()
     }
+
+    fn is_pending(&self) -> bool {
+        self.error.is_none() && !self.pager.is_done()
+    }
+
+    /// Time not yet covered: `(last item, to]`, or all of it before the first page.
+    fn left(&self) -> (i64, i64) {
+        let (from, to) = self.pager.range();
+        let start = self.pager.last_ts().map_or(from, |t| t.saturating_add(1));
+        (start, to)
+    }
 }
+
+/// A segment worth splitting has at least this many pages left, by estimate: then both halves have a page or
+/// more to load, and the page already asked for falls in the first half.
+pub const SPLIT_MIN_PAGES: f64 = 2.0;
 
 /// A channel's load: K [`SegmentPager`]s over consecutive segments of `[from, to]` and their items.
 ///
@@ -117,13 +140,57 @@ impl ChannelLoad {
         s.pager.next_query()
     }
 
-    /// Segments that still need requests: neither complete nor failed, in order.
+    /// Segments that still need requests: neither complete nor failed.
     pub fn pending(&self) -> impl Iterator<Item = usize> + '_ {
         self.segments
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.error.is_none() && !s.pager.is_done())
+            .filter(|(_, s)| s.is_pending())
             .map(|(i, _)| i)
+    }
+
+    /// The pending segment with the most pages left, by estimate, and that estimate: its uncovered time at the
+    /// channel's density so far (items per µs covered), in the channel's average page size. `None` until a page
+    /// has arrived or when nothing is pending.
+    pub fn busiest(&self) -> Option<(usize, f64)> {
+        let stats = self.stats();
+        let covered = Coverage::of_load(self).covered_us;
+        if stats.pages == 0 || stats.items == 0 || covered == 0 {
+            return None;
+        }
+        let items_per_us = stats.items as f64 / covered as f64;
+        let items_per_page = stats.items as f64 / stats.pages as f64;
+        self.segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_pending())
+            .map(|(i, s)| {
+                let (start, to) = s.left();
+                let left_us = (to as f64 - start as f64 + 1.0).max(0.0);
+                (i, left_us * items_per_us / items_per_page)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// Splits pending segment `i` in the middle of its uncovered time: it keeps the first half and a new segment,
+    /// appended, gets the second. Returns the new segment's index; `None` when `i` is not pending or has less
+    /// than 2 µs left.
+    pub fn split(&mut self, i: usize) -> Option<usize> {
+        let s = self.segments.get_mut(i).filter(|s| s.is_pending())?;
+        let (start, to) = s.left();
+        let mid = start + (to - start) / 2;
+        if mid >= to || !s.pager.shorten(mid) {
+            return None;
+        }
+        let pager = SegmentPager::new(self.channel.clone(), mid + 1, to)
+            .ok()?
+            .with_limit(s.pager.limit());
+        self.segments.push(Segment {
+            pager,
+            pages: Vec::new(),
+            error: None,
+        });
+        Some(self.segments.len() - 1)
     }
 
     /// Takes the answer to `next_query(i)`. Returns how many new items it brought. An error is kept (the
@@ -178,10 +245,12 @@ impl ChannelLoad {
         self.segments.get(i).map(Segment::items)
     }
 
-    /// The loaded items as chunks, segment after segment and page after page: together, the channel's items in
-    /// order, without a copy. No chunk is empty.
+    /// The loaded items as chunks, segment after segment in time and page after page: together, the channel's
+    /// items in order, without a copy. No chunk is empty.
     pub fn chunks(&self) -> impl Iterator<Item = &Columns> {
-        self.segments.iter().flat_map(|s| &s.pages)
+        let mut in_time: Vec<&Segment> = self.segments.iter().collect();
+        in_time.sort_by_key(|s| s.pager.range().0);
+        in_time.into_iter().flat_map(|s| &s.pages)
     }
 
     /// The channel's items loaded so far, in order, in one `Columns` (a copy).
@@ -209,6 +278,7 @@ impl ChannelLoad {
                 sum.skipped += st.skipped;
                 sum.out_of_range += st.out_of_range;
                 sum.duplicates += st.duplicates;
+                sum.handed_over += st.handed_over;
                 sum.last_ts = sum.last_ts.max(st.last_ts);
                 sum
             })
@@ -353,6 +423,72 @@ mod tests {
         assert!(load.next_query(0).is_some());
     }
 
+    #[test]
+    fn the_busiest_segment_is_split_in_the_middle_of_what_it_has_left() {
+        // Dense early, sparse late: segment 0 of 2 holds 90 of the 100 items.
+        let mut items: Vec<Tick> = (0..90).map(|i| tick(i * 5, i)).collect();
+        items.extend((0..10).map(|i| tick(500 + i * 50, 100 + i)));
+        let mut api = FakeApi::new(CH, items.clone(), true, vec![10]);
+        let mut load = ChannelLoad::new(CH, 0, 999, 2).unwrap();
+        assert_eq!(load.busiest(), None, "no estimate before a page");
+        let in_flight = load.next_query(0).unwrap();
+        // Segment 1 finishes in one page: 10 items over 500 µs.
+        let q = load.next_query(1).unwrap();
+        load.accept(1, api.answer(&q)).unwrap();
+        let (busiest, pages) = load.busiest().unwrap();
+        assert_eq!(busiest, 0);
+        // 500 µs left at the channel's 10 items per 500 µs, 10 items a page.
+        assert!((pages - 1.0).abs() < 1e-9, "{pages}");
+        assert_eq!(load.split(0), Some(2));
+        assert_eq!(load.pager(0).unwrap().range(), (0, 249));
+        assert_eq!(load.pager(2).unwrap().range(), (250, 499));
+        assert_eq!(load.split(1), None, "a finished segment is not split");
+        // The request sent before the split still asked up to 499.
+        load.accept(0, api.answer(&in_flight)).unwrap();
+        for i in [0, 2] {
+            while let Some(q) = load.next_query(i) {
+                load.accept(i, api.answer(&q)).unwrap();
+            }
+        }
+        assert!(load.is_done());
+        let want: Vec<(i64, i64)> = items.iter().map(|t| (t.ts, t.id)).collect();
+        let chained: Vec<(i64, i64)> = load.chunks().flat_map(identities).collect();
+        assert_eq!(chained, want);
+        assert_eq!(load.stats().skipped, 0);
+    }
+
+    #[test]
+    fn a_split_works_when_the_api_ignores_cursors() {
+        let items: Vec<Tick> = (0..60).map(|i| tick(i * 10, i)).collect();
+        // Page two is page one again (cursor ignored); page three asks from 60 and, in flight during the split, is
+        // long: it reaches past the new end.
+        let mut api = FakeApi::new(CH, items.clone(), false, vec![7, 7, 40]);
+        let mut load = ChannelLoad::new(CH, 0, 599, 1).unwrap();
+        let q = load.next_query(0).unwrap();
+        load.accept(0, api.answer(&q)).unwrap();
+        let q = load.next_query(0).unwrap();
+        load.accept(0, api.answer(&q)).unwrap();
+        assert_eq!(load.pager(0).unwrap().mode(), crate::PagerMode::TimeCursor);
+        let in_flight = load.next_query(0).unwrap();
+        let new = load.split(0).unwrap();
+        assert_eq!(load.pager(0).unwrap().range(), (0, 330));
+        load.accept(0, api.answer(&in_flight)).unwrap();
+        assert!(load.pager(0).unwrap().is_done());
+        assert_eq!(
+            load.stats().handed_over,
+            12,
+            "340..=450 came in flight and belong to the new segment"
+        );
+        for i in [0, new] {
+            while let Some(q) = load.next_query(i) {
+                load.accept(i, api.answer(&q)).unwrap();
+            }
+        }
+        let want: Vec<(i64, i64)> = items.iter().map(|t| (t.ts, t.id)).collect();
+        assert_eq!(identities(&load.merged()), want);
+        assert_eq!(load.stats().skipped, 0);
+    }
+
     fn arb_items() -> impl Strategy<Value = Vec<Tick>> {
         prop::collection::vec((0i64..400, 0i64..6), 0..200).prop_map(|pairs| {
             let mut seen = HashSet::new();
@@ -379,7 +515,8 @@ mod tests {
             prop_assert_eq!(covered, (from..=from + len).collect::<Vec<_>>());
         }
 
-        /// Any split, any page sizes, any interleaving of segment requests: no gap, no duplicate, order kept.
+        /// Any split, any page sizes, any interleaving of segment requests, and segments split while a request
+        /// of theirs is in flight (its answer still covers the old end): no gap, no duplicate, order kept.
         #[test]
         fn a_channel_load_yields_every_item_once_in_order(
             items in arb_items(),
@@ -388,7 +525,7 @@ mod tests {
             k in 0usize..10,
             sizes in prop::collection::vec(1usize..12, 1..5),
             when_full: bool,
-            schedule in prop::collection::vec(any::<prop::sample::Index>(), 1..50),
+            schedule in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4), 1..50),
         ) {
             let to = from + len;
             let mut api = FakeApi::new(CH, items.clone(), true, sizes);
@@ -400,10 +537,16 @@ mod tests {
                 if pending.is_empty() {
                     break;
                 }
-                let i = *schedule[step % schedule.len()].get(&pending);
+                let (pick, split) = schedule[step % schedule.len()];
+                let i = *pick.get(&pending);
                 step += 1;
                 prop_assert!(step < 10_000);
                 let q = load.next_query(i).unwrap();
+                match split {
+                    0 => { load.split(i); }
+                    1 => { load.busiest().map(|(b, _)| load.split(b)); }
+                    _ => {}
+                }
                 let before = load.segment_items(i).unwrap();
                 let fresh = load.accept(i, api.answer(&q)).unwrap();
                 prop_assert_eq!(load.segment_items(i).unwrap(), before + fresh);
@@ -418,6 +561,8 @@ mod tests {
             let chained: Vec<(i64, i64)> = load.chunks().flat_map(identities).collect();
             prop_assert_eq!(chained, want);
             prop_assert!(load.chunks().all(|c| !c.is_empty()));
+            prop_assert_eq!(load.stats().skipped, 0, "items handed over are not malformed");
+            prop_assert_eq!(Coverage::of_load(&load).fraction(), 1.0);
         }
     }
 }

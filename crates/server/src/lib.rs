@@ -9,3 +9,4 @@ pub mod lambda;
 pub mod record;
 pub mod serve;
 pub mod store;
+pub mod tls;

@@ -18,6 +18,7 @@ use tickscope_server::serve::{ServeOptions, seed_demo, serve, serve_store};
 use tickscope_server::store::SqliteStore;
 use tickscope_server::store::dynamodb::migrate::{self, MigrateOptions};
 use tickscope_server::store::dynamodb::{DynamoOptions, DynamoStore};
+use tickscope_server::tls::TlsFiles;
 
 #[derive(Parser)]
 #[command(
@@ -97,6 +98,8 @@ enum StoreCommand {
         #[arg(long, default_value_t = PAGE_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
         page_bytes: u64,
         #[command(flatten)]
+        tls: TlsArgs,
+        #[command(flatten)]
         test: TestArgs,
     },
     /// Generate the deterministic demo data set into the store.
@@ -127,6 +130,26 @@ enum DynamoCommand {
         #[arg(long)]
         checkpoint: Option<PathBuf>,
     },
+}
+
+/// HTTPS: with both files the server speaks HTTP/2 and HTTP/1.1 over TLS instead of plain HTTP.
+#[derive(Args)]
+struct TlsArgs {
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, env = "TICKSCOPE_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "TICKSCOPE_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+impl TlsArgs {
+    fn files(self) -> Option<TlsFiles> {
+        Some(TlsFiles {
+            cert: self.tls_cert?,
+            key: self.tls_key?,
+        })
+    }
 }
 
 /// Options for tests; they change `GET /prod/bitstamp` only, never /prod/channels or the dashboard's files.
@@ -216,6 +239,7 @@ fn on_sqlite(command: StoreCommand, db: PathBuf) -> Result<(), Box<dyn std::erro
             addr,
             dist,
             page_bytes,
+            tls,
             test,
         } => {
             let options = ServeOptions {
@@ -223,6 +247,7 @@ fn on_sqlite(command: StoreCommand, db: PathBuf) -> Result<(), Box<dyn std::erro
                 db,
                 dist,
                 page_bytes: page_bytes as usize,
+                tls: tls.files(),
                 test: test.into(),
             };
             runtime()?.block_on(serve(options))
@@ -264,10 +289,14 @@ async fn on_dynamodb(
     let store = DynamoStore::connect(&options).await;
     match command {
         StoreCommand::Serve {
-            addr, dist, test, ..
+            addr,
+            dist,
+            tls,
+            test,
+            ..
         } => {
             store.check().await?;
-            serve_store(store, addr, &dist, &test.into()).await
+            serve_store(store, addr, tls.files().as_ref(), &dist, &test.into()).await
         }
         StoreCommand::SeedDemo { seed, from, to } => {
             let config = demo_config(seed, from, to)?;

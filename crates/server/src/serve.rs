@@ -8,12 +8,15 @@ use std::time::Instant;
 use crate::api;
 use crate::demo::{self, DemoConfig};
 use crate::store::{SqliteStore, Store, StoreError};
+use crate::tls::{self, TlsFiles};
 
 pub struct ServeOptions {
     pub addr: SocketAddr,
     pub db: PathBuf,
     pub dist: PathBuf,
     pub page_bytes: usize,
+    /// HTTPS (HTTP/2 and HTTP/1.1) with this certificate instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
     /// For tests only; the default changes nothing.
     pub test: api::TestOptions,
 }
@@ -32,31 +35,48 @@ pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Erro
             "demo data ready"
         );
     }
-    serve_store(store, options.addr, &options.dist, &options.test).await
+    serve_store(
+        store,
+        options.addr,
+        options.tls.as_ref(),
+        &options.dist,
+        &options.test,
+    )
+    .await
 }
 
-/// Serves the API over any store, and the dashboard's files from `dist`, until Ctrl-C or SIGTERM.
+/// Serves the API over any store, and the dashboard's files from `dist`, until Ctrl-C or SIGTERM: over HTTPS
+/// when given a certificate, else plain HTTP.
 pub async fn serve_store<S: Store>(
     store: S,
     addr: SocketAddr,
+    tls: Option<&TlsFiles>,
     dist: &Path,
     test: &api::TestOptions,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // Bad certificate files fail before the port is taken.
+    let acceptor = tls.map(tls::acceptor).transpose()?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     if test.is_active() {
         tracing::warn!(options = ?test, "serving GET /prod/bitstamp with test options");
     }
     let app = api::router(Arc::new(store), dist, test);
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
     // Tests and scripts wait for this first line on stdout. A closed stdout must not stop the server.
     let banner = format!(
-        "listening on http://{addr}\n  dashboard: http://{addr}/\n  API:       http://{addr}{}/channels\n",
+        "listening on {scheme}://{addr}\n  dashboard: {scheme}://{addr}/\n  API:       {scheme}://{addr}{}/channels\n",
         api::STAGE
     );
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    match acceptor {
+        Some(acceptor) => tls::serve(listener, acceptor, app, shutdown_signal()).await,
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -55,6 +55,14 @@ export function waitForCandles(page, testid, want) {
   );
 }
 
+/** Waits until the chart container's ECharts instance draws data: its first series is not empty. */
+export function waitForData(page, testid) {
+  return page.waitForFunction((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    return window.echarts.getInstanceByDom(el)?.getOption().series[0]?.data?.length > 0;
+  }, testid);
+}
+
 /** Buckets of `seconds` holding at least one trade. */
 export function buckets(items, seconds) {
   return new Set(items.filter((i) => i.event === 'trade').map((i) => Math.floor(i.nmicrotimestamp / (seconds * 1e6))))

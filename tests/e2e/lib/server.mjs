@@ -111,7 +111,7 @@ export async function startServer({
       );
       const onData = (chunk) => {
         buffered += chunk.toString();
-        const match = buffered.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        const match = buffered.match(/listening on (https?:\/\/127\.0\.0\.1:\d+)/);
         if (match) {
           clearTimeout(timer);
           child.stdout.off('data', onData);

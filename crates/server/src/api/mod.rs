@@ -17,6 +17,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get};
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
@@ -53,7 +54,10 @@ pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Route
         .nest(STAGE, api)
         .fallback_service(dashboard)
         .layer(
+            // Level 1: a 1.46 MB page compresses to 160 KB with brotli 1 against 151 KB with tower-http's default
+            // (brotli 4), for a fraction of the CPU, which a busy server shares with its requests.
             CompressionLayer::new()
+                .quality(CompressionLevel::Precise(1))
                 .compress_when(DefaultPredicate::new().and(faults::may_compress)),
         )
         .layer(
