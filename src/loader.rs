@@ -46,6 +46,8 @@ struct State {
     meter: Option<LoadMeter>,
     in_flight: Vec<AbortController>,
     tasks: usize,
+    /// Request slots of finished segments not yet given to a split.
+    spare: usize,
     cancelled: bool,
     /// When the UI last got a snapshot (`Date.now()`), and whether one is scheduled.
     published_at: f64,
@@ -142,6 +144,7 @@ impl Loader {
                 .flat_map(|(c, load)| load.pending().map(move |i| (c, i)))
                 .collect();
             state.tasks = work.len();
+            state.spare = 0;
             (state.generation, work)
         };
         for (channel, segment) in work {
@@ -202,40 +205,57 @@ impl Loader {
 }
 
 impl Loader {
-    /// Splits the pending segment with the most pages left, of any channel, and pages its second half in a new
-    /// task: as many requests stay in flight as the load started with, until too little is left to share.
+    /// A segment is done: its request slot goes to a split of the busiest segment (see [`Loader::rebalance`]).
+    fn segment_done(&self, generation: u32) {
+        {
+            let cell = self.state();
+            let mut state = cell.borrow_mut();
+            if state.generation != generation {
+                return;
+            }
+            state.spare += 1;
+        }
+        self.rebalance(generation);
+    }
+
+    /// Gives spare request slots to splits of the pending segments with the most pages left, of any channel, each
+    /// paged by a new task: as many requests stay in flight as the load started with, until too little is left to
+    /// share. A slot waits (until the next page) while no channel can estimate what it has left.
     fn rebalance(&self, generation: u32) {
-        let new_task = {
+        let mut new_tasks = Vec::new();
+        {
             let cell = self.state();
             let mut state = cell.borrow_mut();
             let state = &mut *state;
             if state.generation != generation {
                 return;
             }
-            let busiest = state
-                .loads
-                .iter()
-                .zip(&state.failures)
-                .enumerate()
-                .filter(|(_, (_, failure))| failure.is_none())
-                .filter_map(|(c, (load, _))| load.busiest().map(|(i, pages)| (c, i, pages)))
-                .max_by(|a, b| a.2.total_cmp(&b.2));
-            match busiest {
-                Some((c, i, pages)) if pages >= SPLIT_MIN_PAGES => {
-                    state.loads[c].split(i).map(|segment| {
-                        state.tasks += 1;
-                        SegmentTask {
-                            loader: *self,
-                            generation,
-                            channel: c,
-                            segment,
-                        }
-                    })
-                }
-                _ => None,
+            while state.spare > 0 {
+                let busiest = state
+                    .loads
+                    .iter()
+                    .zip(&state.failures)
+                    .enumerate()
+                    .filter(|(_, (_, failure))| failure.is_none())
+                    .filter_map(|(c, (load, _))| load.busiest().map(|(i, pages)| (c, i, pages)))
+                    .max_by(|a, b| a.2.total_cmp(&b.2));
+                let Some((channel, i, _)) = busiest.filter(|b| b.2 >= SPLIT_MIN_PAGES) else {
+                    break;
+                };
+                let Some(segment) = state.loads[channel].split(i) else {
+                    break;
+                };
+                state.spare -= 1;
+                state.tasks += 1;
+                new_tasks.push(SegmentTask {
+                    loader: *self,
+                    generation,
+                    channel,
+                    segment,
+                });
             }
-        };
-        if let Some(task) = new_task {
+        }
+        for task in new_tasks {
             spawn_local(task.run());
         }
     }
@@ -272,8 +292,7 @@ impl SegmentTask {
     async fn run(self) {
         loop {
             let Some(url) = self.next_url() else {
-                // This segment is done: its request slot goes to the segment with the most left.
-                self.loader.rebalance(self.generation);
+                self.loader.segment_done(self.generation);
                 break;
             };
             match fetch_page(&url, &self).await {
@@ -319,6 +338,10 @@ impl SegmentTask {
             }
             result.is_ok()
         };
+        if accepted {
+            // The page may give the first estimate a waiting slot needs.
+            self.loader.rebalance(self.generation);
+        }
         self.loader.publish();
         accepted
     }
