@@ -130,7 +130,7 @@ test('charts fill in while pages arrive; a panel out of sight draws once scrolle
   const drawn = (id) =>
     page.evaluate((id) => {
       const el = document.querySelector(`[data-testid="${id}"]`);
-      return window.echarts.getInstanceByDom(el)?.getOption()?.series?.[0]?.data?.length ?? 0;
+      return window.echarts.getInstanceByDom(el).getOption().series[0].data.length;
     }, id);
   // The price chart at the top draws from the first pages on.
   await waitForData(page, 'chart-price-live_trades_btcusd');

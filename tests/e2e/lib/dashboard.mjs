@@ -55,11 +55,11 @@ export function waitForCandles(page, testid, want) {
   );
 }
 
-/** Waits until the chart container's ECharts instance draws data: its first series is not empty. */
+/** Waits until the chart container exists and its ECharts instance draws data: its first series is not empty. */
 export function waitForData(page, testid) {
   return page.waitForFunction((id) => {
     const el = document.querySelector(`[data-testid="${id}"]`);
-    return window.echarts.getInstanceByDom(el)?.getOption().series[0]?.data?.length > 0;
+    return el && window.echarts?.getInstanceByDom(el)?.getOption()?.series?.[0]?.data?.length > 0;
   }, testid);
 }
 
