@@ -179,12 +179,16 @@ impl ChannelLoad {
         let s = self.segments.get_mut(i).filter(|s| s.is_pending())?;
         let (start, to) = s.left();
         let mid = start + (to - start) / 2;
-        if mid >= to || !s.pager.shorten(mid) {
+        if mid >= to {
             return None;
         }
+        // The second half's pager first: the segment is shortened only once its rest has a pager to go to.
         let pager = SegmentPager::new(self.channel.clone(), mid + 1, to)
             .ok()?
             .with_limit(s.pager.limit());
+        if !s.pager.shorten(mid) {
+            return None;
+        }
         self.segments.push(Segment {
             pager,
             pages: Vec::new(),
