@@ -164,6 +164,45 @@ impl Columns {
         self.event.extend_from_slice(&other.event);
     }
 
+    /// True when the items are in key order, `(ts, id)` ascending.
+    pub fn is_in_key_order(&self) -> bool {
+        (1..self.len()).all(|i| (self.ts[i - 1], self.id[i - 1]) < (self.ts[i], self.id[i]))
+    }
+
+    /// Puts the items in key order, `(ts, id)`: the API returns items that share a timestamp in its store's
+    /// order (DynamoDB's hash order), and whatever depends on order (open, close, the newest items) must not.
+    /// A no-op, without allocating, for items already in order.
+    pub fn sort_by_key(&mut self) {
+        if self.is_in_key_order() {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by_key(|&i| (self.ts[i], self.id[i]));
+        let mut sorted = Columns::with_capacity(self.len());
+        for i in order {
+            sorted.push_from(self, i);
+        }
+        *self = sorted;
+    }
+
+    /// Moves the items from `at` on into a new `Columns`, leaving the first `at` here.
+    pub fn split_off(&mut self, at: usize) -> Columns {
+        let order_ids = if self.order_ids.is_empty() {
+            Vec::new()
+        } else {
+            self.order_ids.split_off(at)
+        };
+        Columns {
+            ts: self.ts.split_off(at),
+            id: self.id.split_off(at),
+            price: self.price.split_off(at),
+            amount: self.amount.split_off(at),
+            side: self.side.split_off(at),
+            event: self.event.split_off(at),
+            order_ids,
+        }
+    }
+
     /// Keeps only the items for which `keep(i)` is true, in order.
     pub fn retain_indices(&mut self, mut keep: impl FnMut(usize) -> bool) {
         let kept: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
@@ -258,6 +297,29 @@ mod tests {
         b.shrink_to_fit();
         assert!(b.heap_bytes() <= before);
         assert_eq!(b.heap_bytes(), 3 * 50);
+    }
+
+    #[test]
+    fn sorting_by_key_orders_ties_by_id_and_keeps_order_ids_aligned() {
+        let mut a = Columns::default();
+        for (ts, id) in [(1, 5), (2, 9), (2, 3), (2, 7), (3, 1)] {
+            a.push_with_order_ids(tick_at(ts, id), [id, -id]);
+        }
+        assert!(!a.is_in_key_order());
+        a.sort_by_key();
+        assert!(a.is_in_key_order());
+        assert_eq!(a.id, vec![5, 3, 7, 9, 1]);
+        assert_eq!(a.order_ids_of(1), Some([3, -3]));
+        let tail = a.split_off(3);
+        assert_eq!((a.id.clone(), tail.id.clone()), (vec![5, 3, 7], vec![9, 1]));
+        assert_eq!(
+            (a.order_ids.len(), tail.order_ids_of(0)),
+            (3, Some([9, -9]))
+        );
+    }
+
+    fn tick_at(ts: i64, id: i64) -> Tick {
+        Tick { id, ..tick(ts) }
     }
 
     #[test]
