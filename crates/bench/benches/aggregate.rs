@@ -1,5 +1,5 @@
-//! Aggregating a million items, as the dashboard does for the visible window on every zoom: candles, statistics,
-//! percent change and LTTB over 1,000,000 trades; heatmap and flow over 1,000,000 order events. Each channel's
+//! Aggregating a million items, as the dashboard does for the visible window on every zoom: candles and statistics
+//! over 1,000,000 trades; heatmap and flow over 1,000,000 order events. Each channel's
 //! items are split in 4 segments, as a load with K = 4 leaves them.
 //! Run: `cargo bench -p tickscope-bench --bench aggregate` (`./scripts/bench.sh` measures the same in wasm).
 
@@ -10,8 +10,7 @@ use std::hint::black_box;
 use tickscope_bench::{SPAN, T0, synthetic};
 use tickscope_core::Columns;
 use tickscope_core::aggregate::{
-    DEFAULT_CANDLE_TARGET, HeatmapParams, Interval, candles, flow, heatmap, lttb_trades,
-    percent_change, stats,
+    DEFAULT_CANDLE_TARGET, HeatmapParams, Interval, candles, flow, heatmap, stats,
 };
 
 const ITEMS: usize = 1_000_000;
@@ -69,12 +68,6 @@ fn aggregate(c: &mut Criterion) {
     });
     group.bench_function("stats_trades", |b| {
         b.iter(|| stats(black_box(&trades), from, to))
-    });
-    group.bench_function("percent_change_auto", |b| {
-        b.iter(|| percent_change(black_box(&trades), from, to, auto))
-    });
-    group.bench_function("lttb_2000", |b| {
-        b.iter(|| lttb_trades(black_box(&trades), from, to, 2_000))
     });
     group.bench_function("heatmap_orders", |b| {
         b.iter(|| heatmap(black_box(&orders), from, to, &HeatmapParams::default()))

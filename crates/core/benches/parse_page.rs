@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use tickscope_core::page::render_envelope;
+use tickscope_core::render_envelope;
 use tickscope_core::{ItemBuilder, PageKey, parse_page};
 
 const ITEMS: usize = 6_500;

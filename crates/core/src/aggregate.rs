@@ -1,5 +1,5 @@
 //! Aggregates of a channel's loaded items for the charts: candles, summary statistics, the order heatmap and order
-//! flow, LTTB downsampling and percent change for comparing channels.
+//! flow, the trades as points, and percent change for comparing channels.
 //!
 //! All of them are pure functions of the items and a window, computed in one pass over the window's items (the
 //! heatmap makes a few), with no allocation per item: with a million items loaded the dashboard can recompute them
@@ -34,8 +34,8 @@ mod compare;
 mod flow;
 mod heatmap;
 mod interval;
-mod lttb;
 mod stats;
+mod trades;
 mod window;
 
 #[cfg(test)]
@@ -44,16 +44,15 @@ mod test_util;
 mod tests;
 
 pub use candles::{Candle, Candles, candles};
-pub use compare::{Compare, percent_change};
+pub use compare::Compare;
 pub use flow::{Flow, flow};
 pub use heatmap::{
     DEFAULT_HEATMAP_COLUMNS, DEFAULT_HEATMAP_ROWS, HEATMAP_MAX_COLUMNS, HEATMAP_MAX_ROWS, Heatmap,
     HeatmapParams, heatmap,
 };
 pub use interval::{DEFAULT_CANDLE_TARGET, Interval, UnknownInterval};
-pub use lttb::{TradePoint, Trades, lttb_by, lttb_indices, lttb_trades, trade_count, trades};
 pub use stats::{OrderStats, Stats, TradeStats, stats};
-pub use window::{window_range, window_slices};
+pub use trades::{TradePoint, Trades, trade_count, trades};
 
 use crate::columns::Side;
 

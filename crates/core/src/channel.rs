@@ -1,6 +1,42 @@
-//! Channel names: `live_trades_<pair>` and `live_orders_<pair>`, as Bitstamp's websocket names them.
+//! Channels, as Bitstamp's websocket names them: `live_trades_<pair>` and `live_orders_<pair>`. A name is
+//! parsed once, where it enters (a link, `/channels`, the form, a query), into a [`Channel`] that knows its kind
+//! and pair; everything after takes the type, never the text.
 
-/// The four channels the original pipeline records.
+use std::fmt;
+use std::str::FromStr;
+
+/// What a channel carries: trades or order-book events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelKind {
+    Trades,
+    Orders,
+}
+
+/// A well-formed channel name: `live_trades_<pair>` or `live_orders_<pair>`, the pair 2 to 16 lowercase
+/// letters or digits (any Bitstamp market fits).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Channel {
+    name: String,
+    kind: ChannelKind,
+}
+
+/// A name that is not a channel's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidChannel(pub String);
+
+impl fmt::Display for InvalidChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "channel {:?} is not a channel name: expected live_trades_<pair> or live_orders_<pair>",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidChannel {}
+
+/// The four channels the original pipeline records, in their usual order.
 pub const KNOWN_CHANNELS: [&str; 4] = [
     "live_trades_btcusd",
     "live_trades_ethusd",
@@ -8,38 +44,85 @@ pub const KNOWN_CHANNELS: [&str; 4] = [
     "live_orders_ethusd",
 ];
 
-/// What a channel carries: trades or order-book events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChannelKind {
-    Trades,
-    Orders,
-}
-
-impl ChannelKind {
-    /// The kind of a well-formed channel name (`live_trades_btcusd`, `live_orders_xrpeur`, ...), or `None`.
-    /// The pair is 2 to 16 lowercase letters or digits, so any Bitstamp market fits.
-    pub fn of(channel: &str) -> Option<Self> {
-        let (kind, pair) = if let Some(pair) = channel.strip_prefix("live_trades_") {
-            (Self::Trades, pair)
-        } else if let Some(pair) = channel.strip_prefix("live_orders_") {
-            (Self::Orders, pair)
+impl Channel {
+    pub fn parse(name: &str) -> Result<Self, InvalidChannel> {
+        let invalid = || InvalidChannel(name.to_owned());
+        let (kind, pair) = if let Some(pair) = name.strip_prefix("live_trades_") {
+            (ChannelKind::Trades, pair)
+        } else if let Some(pair) = name.strip_prefix("live_orders_") {
+            (ChannelKind::Orders, pair)
         } else {
-            return None;
+            return Err(invalid());
         };
         let pair_ok = (2..=16).contains(&pair.len())
             && pair
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-        pair_ok.then_some(kind)
+        if !pair_ok {
+            return Err(invalid());
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            kind,
+        })
+    }
+
+    /// [`KNOWN_CHANNELS`], parsed.
+    pub fn known() -> Vec<Self> {
+        KNOWN_CHANNELS
+            .iter()
+            .map(|name| Self::parse(name).expect("a known channel is well-formed"))
+            .collect()
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn kind(&self) -> ChannelKind {
+        self.kind
+    }
+
+    /// The market as in the name: `btcusd`.
+    pub fn pair(&self) -> &str {
+        self.name.rsplit('_').next().unwrap_or_default()
+    }
+
+    /// The market for people: `BTC/USD` (a six-letter pair split in halves), else the pair in capitals.
+    pub fn pair_label(&self) -> String {
+        let pair = self.pair().to_uppercase();
+        match pair.len() {
+            6 => format!("{}/{}", &pair[..3], &pair[3..]),
+            _ => pair,
+        }
+    }
+
+    /// The pair's base currency for units (`BTC` of `btcusd`); the whole pair when it cannot be split.
+    pub fn base(&self) -> String {
+        let pair = self.pair().to_uppercase();
+        match pair.len() {
+            6 => pair[..3].to_owned(),
+            _ => pair,
+        }
+    }
+
+    /// The channel's place among the known ones (`None` for others): pickers list the known ones first.
+    pub fn known_rank(&self) -> Option<usize> {
+        KNOWN_CHANNELS.iter().position(|k| *k == self.name)
     }
 }
 
-/// A channel's market for people: `live_trades_btcusd` → `BTC/USD` (a six-letter pair split in halves).
-pub fn pair_label(channel: &str) -> String {
-    let pair = channel.rsplit('_').next().unwrap_or(channel).to_uppercase();
-    match pair.len() {
-        6 => format!("{}/{}", &pair[..3], &pair[3..]),
-        _ => pair,
+impl FromStr for Channel {
+    type Err = InvalidChannel;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::parse(name)
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
     }
 }
 
@@ -48,21 +131,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pairs_for_people() {
-        assert_eq!(pair_label("live_trades_btcusd"), "BTC/USD");
-        assert_eq!(pair_label("live_orders_btcusdt"), "BTCUSDT");
+    fn a_name_is_parsed_into_kind_and_pair() {
+        let c = Channel::parse("live_trades_btcusd").unwrap();
+        assert_eq!(
+            (c.kind(), c.pair(), c.pair_label(), c.base()),
+            (ChannelKind::Trades, "btcusd", "BTC/USD".into(), "BTC".into())
+        );
+        let c = Channel::parse("live_orders_btcusdt").unwrap();
+        assert_eq!((c.kind(), c.pair_label()), (ChannelKind::Orders, "BTCUSDT".into()));
+        assert_eq!(c.to_string(), "live_orders_btcusdt");
     }
 
     #[test]
-    fn known_channels_are_well_formed() {
-        assert_eq!(
-            ChannelKind::of(KNOWN_CHANNELS[0]),
-            Some(ChannelKind::Trades)
-        );
-        assert_eq!(
-            ChannelKind::of(KNOWN_CHANNELS[3]),
-            Some(ChannelKind::Orders)
-        );
+    fn known_channels_are_well_formed_and_ranked() {
+        let known = Channel::known();
+        assert_eq!(known.len(), 4);
+        assert_eq!(known[3].kind(), ChannelKind::Orders);
+        assert_eq!(known[2].known_rank(), Some(2));
+        assert_eq!("live_trades_xrpeur".parse::<Channel>().unwrap().known_rank(), None);
     }
 
     #[test]
@@ -75,7 +161,7 @@ mod tests {
             "live_orders_btc-usd",
             "live_trades_x",
         ] {
-            assert_eq!(ChannelKind::of(bad), None, "{bad:?}");
+            assert_eq!(Channel::parse(bad), Err(InvalidChannel(bad.into())), "{bad:?}");
         }
     }
 }

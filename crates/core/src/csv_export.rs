@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use crate::channel::ChannelKind;
+use crate::channel::{Channel, ChannelKind};
 use crate::columns::Columns;
 
 const TRADE_HEADER: &str = "id,microtimestamp,nmicrotimestamp,channel,event,price,amount,type,buy_order_id,sell_order_id\n";
@@ -17,12 +17,12 @@ const ORDER_HEADER: &str =
 const ROW_BYTES: usize = 110;
 
 /// The items of `channel` held in `segments` (in order), as CSV with a header line.
-pub fn items_csv(channel: &str, segments: &[&Columns]) -> Vec<u8> {
-    let trades = ChannelKind::of(channel) != Some(ChannelKind::Orders);
+pub fn items_csv(channel: &Channel, segments: &[&Columns]) -> Vec<u8> {
+    let trades = channel.kind() == ChannelKind::Trades;
     let rows: usize = segments.iter().map(|c| c.len()).sum();
     let mut out = Vec::with_capacity(rows * ROW_BYTES + ORDER_HEADER.len());
     out.extend_from_slice(if trades { TRADE_HEADER } else { ORDER_HEADER }.as_bytes());
-    let channel = quoted(channel);
+    let channel = quoted(channel.name());
     for columns in segments {
         for i in 0..columns.len() {
             // `Side` is Bitstamp's code: 0 buy, 1 sell.
@@ -82,7 +82,7 @@ mod tests {
         );
         let mut b = Columns::default();
         b.push(tick(20, 41000.0, 2.0, Side::Sell, EventKind::Trade));
-        let text = String::from_utf8(items_csv("live_trades_btcusd", &[&a, &b])).unwrap();
+        let text = String::from_utf8(items_csv(&"live_trades_btcusd".parse().unwrap(), &[&a, &b])).unwrap();
         assert_eq!(
             text,
             "id,microtimestamp,nmicrotimestamp,channel,event,price,amount,type,buy_order_id,sell_order_id\n\
@@ -95,7 +95,7 @@ mod tests {
     fn orders_and_odd_channel_names() {
         let mut a = Columns::default();
         a.push(tick(30, 2900.25, 0.0, Side::Sell, EventKind::OrderDeleted));
-        let text = String::from_utf8(items_csv("live_orders_ethusd", &[&a])).unwrap();
+        let text = String::from_utf8(items_csv(&"live_orders_ethusd".parse().unwrap(), &[&a])).unwrap();
         assert_eq!(
             text,
             "id,microtimestamp,nmicrotimestamp,channel,event,price,amount,order_type\n\
@@ -103,7 +103,7 @@ mod tests {
         );
         assert_eq!(quoted("a,\"b\""), "\"a,\"\"b\"\"\"");
         assert_eq!(
-            String::from_utf8(items_csv("live_orders_btcusd", &[])).unwrap(),
+            String::from_utf8(items_csv(&"live_orders_btcusd".parse().unwrap(), &[])).unwrap(),
             ORDER_HEADER
         );
     }
@@ -117,7 +117,7 @@ mod tests {
         {
             a.push(tick(i as i64, price, amount, Side::Buy, EventKind::Trade));
         }
-        let text = String::from_utf8(items_csv("live_trades_ethusd", &[&a])).unwrap();
+        let text = String::from_utf8(items_csv(&"live_trades_ethusd".parse().unwrap(), &[&a])).unwrap();
         for (i, line) in text.lines().skip(1).enumerate() {
             let fields: Vec<&str> = line.split(',').collect();
             assert_eq!(fields[5].parse::<f64>().unwrap(), a.price[i]);

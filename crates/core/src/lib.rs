@@ -1,30 +1,32 @@
 //! Tickscope's core: the data model and pure logic shared by the dashboard (wasm) and the API server.
 //!
-//! Nothing here knows about a screen, an HTTP server, a database or an async runtime.
+//! Nothing here knows about a screen, an HTTP server, a database or an async runtime: the clock and randomness are
+//! passed in. Every item is named from the crate's root (`tickscope_core::ChannelLoad`), once; the aggregates
+//! keep their own namespace (`tickscope_core::aggregate::candles`).
 
 pub mod aggregate;
-pub mod channel;
-pub mod columns;
-pub mod csv_export;
-pub mod cursor;
-pub mod dynamo_number;
-pub mod item;
-pub mod page;
-pub mod pager;
-pub mod progress;
-pub mod query;
-pub mod response;
-pub mod retry;
-pub mod segments;
-pub mod url_state;
-pub mod zoom;
+mod channel;
+mod columns;
+mod csv_export;
+mod cursor;
+mod dynamo_number;
+mod item;
+mod page;
+mod pager;
+mod progress;
+mod query;
+mod response;
+mod retry;
+mod segments;
+mod url_state;
+mod zoom;
 
-pub use channel::{ChannelKind, KNOWN_CHANNELS, pair_label};
+pub use channel::{Channel, ChannelKind, InvalidChannel, KNOWN_CHANNELS};
 pub use columns::{Columns, EventKind, OrderIds, Side, Tick};
 pub use csv_export::items_csv;
 pub use cursor::{CursorError, PageKey};
-pub use item::{EncodedItem, ItemBuilder};
-pub use page::{PAGE_BYTES, PageCut};
+pub use item::{EncodedItem, ItemBuilder, ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
+pub use page::{PAGE_BYTES, PageCut, render_envelope};
 pub use pager::{PagerError, PagerMode, PagerStats, SegmentPager};
 pub use progress::{Coverage, LoadMeter, Progress};
 pub use query::{PageRequest, QueryError};
@@ -32,7 +34,7 @@ pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use segments::{ChannelLoad, SPLIT_MIN_PAGES};
 pub use url_state::{
-    PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
-    format_with_offset, parse_iso,
+    DEFAULT_K, MAX_K, PriceView, TimeError, TzMode, US_PER_DAY, US_PER_SECOND, ViewState,
+    format_iso, format_iso_with_offset, format_utc, format_with_offset, parse_iso, parse_time,
 };
 pub use zoom::ZoomFrame;

@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::channel::ChannelKind;
+use crate::channel::Channel;
 use crate::columns::Columns;
 use crate::cursor::PageKey;
 use crate::query::PageRequest;
@@ -60,8 +60,6 @@ pub struct PagerStats {
 /// Why a pager cannot go on (or cannot start).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PagerError {
-    /// The channel name is not `live_trades_<pair>` / `live_orders_<pair>`.
-    InvalidChannel(String),
     /// `from` is negative or after `to`.
     InvalidRange { from: i64, to: i64 },
     /// Time-cursor paging cannot get past `ts`: a page asked `from = ts` came back cut, with no item after `ts`,
@@ -79,10 +77,6 @@ pub enum PagerError {
 impl fmt::Display for PagerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidChannel(channel) => write!(
-                f,
-                "channel {channel:?} is not a channel name: expected live_trades_<pair> or live_orders_<pair>"
-            ),
             Self::InvalidRange { from, to } => write!(
                 f,
                 "time range {from}..{to} is not valid: expected 0 <= from <= to (µs since the Unix epoch)"
@@ -109,8 +103,7 @@ impl std::error::Error for PagerError {}
 /// Pages one channel over one inclusive time segment.
 #[derive(Debug, Clone)]
 pub struct SegmentPager {
-    channel: String,
-    kind: ChannelKind,
+    channel: Channel,
     from: i64,
     to: i64,
     /// `to` before any [`SegmentPager::shorten`]: answers to requests sent before it may reach this far.
@@ -129,16 +122,12 @@ pub struct SegmentPager {
 
 impl SegmentPager {
     /// A pager for `channel` over `[from, to]` (µs, inclusive).
-    pub fn new(channel: impl Into<String>, from: i64, to: i64) -> Result<Self, PagerError> {
-        let channel = channel.into();
-        let kind =
-            ChannelKind::of(&channel).ok_or_else(|| PagerError::InvalidChannel(channel.clone()))?;
+    pub fn new(channel: Channel, from: i64, to: i64) -> Result<Self, PagerError> {
         if from < 0 || from > to {
             return Err(PagerError::InvalidRange { from, to });
         }
         Ok(Self {
             channel,
-            kind,
             from,
             to,
             asked_to: to,
@@ -162,7 +151,7 @@ impl SegmentPager {
         self.limit
     }
 
-    pub fn channel(&self) -> &str {
+    pub fn channel(&self) -> &Channel {
         &self.channel
     }
 
@@ -211,7 +200,6 @@ impl SegmentPager {
         };
         Some(PageRequest {
             channel: self.channel.clone(),
-            kind: self.kind,
             from,
             to: self.to,
             after,
@@ -343,7 +331,7 @@ impl SegmentPager {
 
     /// A key that the API will take back and that moves paging forward.
     fn usable_key(&self, key: &PageKey, last_ts: Option<i64>) -> bool {
-        key.channel == self.channel
+        key.channel == self.channel.name()
             && (self.from..=self.to).contains(&key.nmicrotimestamp)
             && key.nmicrotimestamp >= last_ts.unwrap_or(i64::MIN)
             && self

@@ -212,7 +212,7 @@ mod tests {
     fn a_load_reports_its_segments() {
         let items: Vec<Tick> = (0..100).map(|i| tick(i * 10, i)).collect();
         let mut api = FakeApi::new(CH, items, true, vec![10]);
-        let mut load = ChannelLoad::new(CH, 0, 999, 2).unwrap();
+        let mut load = ChannelLoad::new(CH.parse().unwrap(), 0, 999, 2).unwrap();
         assert_eq!(Coverage::of_load(&load).covered_us, 0);
         let q = load.next_query(0).unwrap();
         load.accept(0, api.answer(&q)).unwrap(); // items 0..=90

@@ -2,14 +2,13 @@
 
 use std::fmt;
 
-use crate::channel::ChannelKind;
+use crate::channel::Channel;
 use crate::cursor::PageKey;
 
 /// A checked request for one page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
-    pub channel: String,
-    pub kind: ChannelKind,
+    pub channel: Channel,
     /// Inclusive bounds on `nmicrotimestamp`, µs since the Unix epoch.
     pub from: i64,
     pub to: i64,
@@ -65,7 +64,7 @@ impl PageRequest {
                     .into(),
             )
         })?;
-        let kind = ChannelKind::of(&channel).ok_or_else(|| {
+        let channel = Channel::parse(&channel).map_err(|_| {
             QueryError(format!(
                 "malformed `channel` {:?}: expected live_trades_<pair> or live_orders_<pair>, e.g. live_trades_btcusd",
                 clip(&channel)
@@ -82,11 +81,10 @@ impl PageRequest {
         // An empty cursor is a first page: some clients send `cursor=` before they have one.
         let after = cursor
             .filter(|token| !token.is_empty())
-            .map(|token| parse_cursor(&token, &channel, from, to))
+            .map(|token| parse_cursor(&token, channel.name(), from, to))
             .transpose()?;
         Ok(Self {
             channel,
-            kind,
             from,
             to,
             after,
@@ -97,7 +95,7 @@ impl PageRequest {
     /// The query string for this request, as a client sends it (the inverse of [`PageRequest::parse`]).
     pub fn to_query_string(&self) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("channel", &self.channel);
+        query.append_pair("channel", self.channel.name());
         query.append_pair("from", &self.from.to_string());
         query.append_pair("to", &self.to.to_string());
         if let Some(after) = &self.after {
@@ -179,8 +177,8 @@ mod tests {
     #[test]
     fn a_plain_query_parses() {
         let r = PageRequest::parse(BASE).unwrap();
-        assert_eq!(r.channel, "live_trades_btcusd");
-        assert_eq!(r.kind, ChannelKind::Trades);
+        assert_eq!(r.channel.name(), "live_trades_btcusd");
+        assert_eq!(r.channel.kind(), crate::ChannelKind::Trades);
         assert_eq!(
             (r.from, r.to, r.after, r.limit),
             (1647830700000000, 1647844020000000, None, None)
@@ -215,7 +213,7 @@ mod tests {
     #[test]
     fn cursor_must_match_channel_and_range() {
         let key = PageKey {
-            channel: "live_trades_btcusd".into(),
+            channel: "live_trades_btcusd".parse().unwrap(),
             nmicrotimestamp: 1647830800000000,
             id: 7,
             microtimestamp: "1647830800000000".into(),
@@ -223,7 +221,7 @@ mod tests {
         let ok = PageRequest::parse(&format!("{BASE}&cursor={}", key.to_cursor())).unwrap();
         assert_eq!(ok.after, Some(key.clone()));
         let other = PageKey {
-            channel: "live_trades_ethusd".into(),
+            channel: "live_trades_ethusd".parse().unwrap(),
             ..key.clone()
         };
         assert!(err(&format!("{BASE}&cursor={}", other.to_cursor())).contains("is for channel"));
@@ -269,7 +267,7 @@ mod tests {
         fn valid_requests_round_trip(from in 0i64..i64::MAX / 2, len in 0i64..1_000_000_000, id: i64, limit in proptest::option::of(1u32..)) {
             let to = from + len;
             let after = Some(PageKey { channel: "live_orders_ethusd".into(), nmicrotimestamp: to, id, microtimestamp: to.to_string() });
-            let r = PageRequest { channel: "live_orders_ethusd".into(), kind: ChannelKind::Orders, from, to, after, limit };
+            let r = PageRequest { channel: "live_orders_ethusd".parse().unwrap(), from, to, after, limit };
             prop_assert_eq!(PageRequest::parse(&r.to_query_string()), Ok(r));
         }
     }

@@ -16,6 +16,7 @@
 //! appending to one growing vector would double it and copy it again and again, and wasm memory never shrinks
 //! back from such a high-water mark.
 
+use crate::channel::Channel;
 use crate::columns::Columns;
 use crate::pager::{PagerError, PagerStats, SegmentPager};
 use crate::progress::Coverage;
@@ -98,7 +99,7 @@ pub const SPLIT_MIN_PAGES: f64 = 2.0;
 /// must be accepted in the order of that segment's queries (ask `next_query(i)`, accept its answer, ask again).
 #[derive(Debug, Clone)]
 pub struct ChannelLoad {
-    channel: String,
+    channel: Channel,
     from: i64,
     to: i64,
     segments: Vec<Segment>,
@@ -106,14 +107,8 @@ pub struct ChannelLoad {
 
 impl ChannelLoad {
     /// `channel` over `[from, to]` in `k` segments (see [`split`]).
-    pub fn new(
-        channel: impl Into<String>,
-        from: i64,
-        to: i64,
-        k: usize,
-    ) -> Result<Self, PagerError> {
-        let channel = channel.into();
-        // Checks the channel and the range even when the split is empty.
+    pub fn new(channel: Channel, from: i64, to: i64, k: usize) -> Result<Self, PagerError> {
+        // Checks the range even when the split is empty.
         SegmentPager::new(channel.clone(), from, to)?;
         let segments = split(from, to, k)
             .into_iter()
@@ -141,7 +136,7 @@ impl ChannelLoad {
         self
     }
 
-    pub fn channel(&self) -> &str {
+    pub fn channel(&self) -> &Channel {
         &self.channel
     }
 

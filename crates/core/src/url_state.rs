@@ -19,13 +19,14 @@
 use std::collections::BTreeMap;
 
 use crate::aggregate::Interval;
-use crate::channel::ChannelKind;
+use crate::channel::Channel;
 
 mod time;
 
+use time::civil_from_days;
 pub use time::{
-    TimeError, US_PER_DAY, US_PER_SECOND, civil_from_days, days_from_civil, days_in_month,
-    format_iso, format_iso_with_offset, format_utc, format_with_offset, is_leap_year, parse_iso,
+    TimeError, US_PER_DAY, US_PER_SECOND, format_iso, format_iso_with_offset, format_utc,
+    format_with_offset, parse_iso,
 };
 
 pub const DEFAULT_K: u8 = 4;
@@ -79,8 +80,8 @@ impl PriceView {
 pub struct ViewState {
     /// Base URL of the API (`http(s)://...`); `None`: the app's default.
     pub api: Option<String>,
-    /// Channel names, each well-formed, no repeats, in the URL's order.
-    pub channels: Vec<String>,
+    /// The channels, no repeats, in the URL's order.
+    pub channels: Vec<Channel>,
     /// Inclusive range, µs since the Unix epoch (non-negative); `None`: the app's default.
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -219,7 +220,8 @@ impl ViewState {
             pairs.push(("api", api.clone()));
         }
         if !self.channels.is_empty() {
-            pairs.push(("ch", self.channels.join(",")));
+            let names: Vec<&str> = self.channels.iter().map(Channel::name).collect();
+            pairs.push(("ch", names.join(",")));
         }
         if let Some(from) = self.from {
             pairs.push(("from", write_time(from)));
@@ -281,19 +283,19 @@ fn check_api(value: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn parse_channels(value: &str, warnings: &mut Vec<String>) -> Vec<String> {
-    let mut channels: Vec<String> = Vec::new();
+fn parse_channels(value: &str, warnings: &mut Vec<String>) -> Vec<Channel> {
+    let mut channels: Vec<Channel> = Vec::new();
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        if ChannelKind::of(name).is_none() {
-            warnings.push(format!(
+        match Channel::parse(name) {
+            Err(_) => warnings.push(format!(
                 "`ch`: {:?} is not a channel name (expected live_trades_<pair> or live_orders_<pair>, e.g. \
                  live_trades_btcusd); leaving it out",
                 clip(name)
-            ));
-        } else if channels.iter().any(|c| c == name) {
-            warnings.push(format!("`ch`: {name} is listed twice; showing it once"));
-        } else {
-            channels.push(name.to_owned());
+            )),
+            Ok(channel) if channels.contains(&channel) => {
+                warnings.push(format!("`ch`: {name} is listed twice; showing it once"));
+            }
+            Ok(channel) => channels.push(channel),
         }
     }
     channels
@@ -304,7 +306,7 @@ fn parse_zoom(value: &str, warnings: &mut Vec<String>) -> Option<(i64, i64)> {
     let window = value
         .split_once(',')
         .ok_or_else(|| "is not `<from>,<to>`".to_owned())
-        .and_then(|(from, to)| Ok((read_time(from.trim())?, read_time(to.trim())?)));
+        .and_then(|(from, to)| Ok((parse_time(from.trim())?, parse_time(to.trim())?)));
     match window {
         Ok((from, to)) if 0 <= from && from < to => Some((from, to)),
         Ok(_) => {
@@ -324,9 +326,11 @@ fn parse_zoom(value: &str, warnings: &mut Vec<String>) -> Option<(i64, i64)> {
     }
 }
 
-/// Integer µs (digits only) or ISO 8601.
-fn read_time(value: &str) -> Result<i64, String> {
-    if value.bytes().all(|b| b.is_ascii_digit()) {
+/// A time as links and the form take it: integer µs (digits only) or ISO 8601. The error says what is wrong
+/// with it, as a predicate ("is not a time: ..."), for the caller to prefix with what it is.
+pub fn parse_time(value: &str) -> Result<i64, String> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         value
             .parse::<i64>()
             .map_err(|_| "is too large for microseconds since 1970".to_owned())
@@ -337,7 +341,7 @@ fn read_time(value: &str) -> Result<i64, String> {
 
 /// Integer µs (digits only) or ISO 8601; non-negative.
 fn parse_time_param(key: &str, value: &str, what: &str, warnings: &mut Vec<String>) -> Option<i64> {
-    match read_time(value) {
+    match parse_time(value) {
         Ok(us) if us >= 0 => Some(us),
         Ok(_) => {
             warnings.push(format!(

@@ -3,9 +3,6 @@
 
 use super::candles::Candles;
 use super::interval::Interval;
-use super::lttb::trades;
-use super::window::views;
-use crate::columns::{Columns, EventKind};
 
 /// A percent-change series: `percent[i] = (close of bucket i / base - 1) · 100`. Buckets without trades are
 /// omitted. Computed over the same window and interval for two channels, the series share their time buckets.
@@ -22,7 +19,7 @@ pub struct Compare {
 }
 
 impl Compare {
-    /// The series of already computed candles (the same numbers as [`percent_change`] over their window).
+    /// The series of already computed candles.
     pub fn from_candles(candles: &Candles) -> Self {
         let base = candles.open.first().copied();
         let mut out = Self::new(candles.interval, base);
@@ -60,60 +57,12 @@ impl Compare {
     }
 }
 
-/// Percent change of each bucket's close (trades with `from <= ts <= to`, buckets of `interval`) from the first
-/// trade price: one pass, lighter than candles.
-pub fn percent_change(segments: &[&Columns], from: i64, to: i64, interval: Interval) -> Compare {
-    let Some(first) = trades(segments, from, to).next() else {
-        return Compare::new(interval, None);
-    };
-    let mut out = Compare::new(interval, Some(first.price));
-    if !out.usable() {
-        return out;
-    }
-    let iv = interval.micros();
-    // The bucket being filled, `start..=last` (none before the first trade; inclusive: see candles), and its
-    // last price.
-    let (mut start, mut last, mut close) = (1i64, 0i64, f64::NAN);
-    let mut any = false;
-    for view in views(segments, from, to) {
-        let (ts, price, _, _, event) = view.fields();
-        let mut i = 0;
-        while i < ts.len() {
-            if event[i] != EventKind::Trade {
-                i += 1;
-                continue;
-            }
-            if !(start <= ts[i] && ts[i] <= last) {
-                if any {
-                    out.start.push(start);
-                    out.percent.push(out.percent_of(close));
-                }
-                start = interval.floor(ts[i]);
-                last = start.saturating_add(iv - 1);
-                any = true;
-            }
-            // The bucket's run of items in this segment (`ts` is sorted).
-            while i < ts.len() && ts[i] <= last {
-                if event[i] == EventKind::Trade {
-                    close = price[i];
-                }
-                i += 1;
-            }
-        }
-    }
-    if any {
-        out.start.push(start);
-        out.percent.push(out.percent_of(close));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::aggregate::candles::candles;
     use crate::aggregate::test_util::*;
-    use crate::columns::Side;
+    use crate::columns::{EventKind, Side};
 
     #[test]
     fn closes_against_the_first_price() {
@@ -125,7 +74,7 @@ mod tests {
             trade(240 * S, 250.0, 1.0),
             trade(241 * S, 300.0, 1.0),
         ]);
-        let p = percent_change(&[&c], 0, i64::MAX, Interval::M1);
+        let p = Compare::from_candles(&candles(&[&c], 0, i64::MAX, Interval::M1));
         assert_eq!(p.base, Some(200.0));
         assert_eq!(p.start, vec![0, 60 * S, 240 * S]);
         let pct = |price: f64| (price / 200.0 - 1.0) * 100.0;
@@ -136,7 +85,7 @@ mod tests {
             Compare::from_candles(&candles(&[&c], 0, i64::MAX, Interval::M1))
         );
         // Inclusive: the window starting at the trade at 60 s takes it as the base.
-        let p = percent_change(&[&c], 60 * S, 240 * S, Interval::M1);
+        let p = Compare::from_candles(&candles(&[&c], 60 * S, 240 * S, Interval::M1));
         assert_eq!(
             (p.base, p.percent.clone()),
             (Some(190.0), vec![0.0, (250.0 / 190.0 - 1.0) * 100.0])
@@ -146,11 +95,11 @@ mod tests {
     #[test]
     fn no_trades_or_a_zero_base_give_no_series() {
         let orders = cols(&[order(0, 1.0, 1.0, Side::Buy, EventKind::OrderCreated)]);
-        assert!(percent_change(&[], 0, 1, Interval::S1).is_empty());
-        assert_eq!(percent_change(&[&orders], 0, 1, Interval::S1).base, None);
-        assert_eq!(percent_change(&[&orders], 1, 0, Interval::S1).len(), 0);
+        assert!(Compare::from_candles(&candles(&[], 0, 1, Interval::S1)).is_empty());
+        assert_eq!(Compare::from_candles(&candles(&[&orders], 0, 1, Interval::S1)).base, None);
+        assert_eq!(Compare::from_candles(&candles(&[&orders], 1, 0, Interval::S1)).len(), 0);
         let zero = cols(&[trade(0, 0.0, 1.0), trade(1, 5.0, 1.0)]);
-        let p = percent_change(&[&zero], 0, 1, Interval::S1);
+        let p = Compare::from_candles(&candles(&[&zero], 0, 1, Interval::S1));
         assert_eq!((p.base, p.len()), (Some(0.0), 0));
         assert_eq!(
             Compare::from_candles(&candles(&[&zero], 0, 1, Interval::S1)),

@@ -115,7 +115,6 @@ proptest! {
         cuts in prop::collection::vec(0usize..160, 0..6),
         a: prop::sample::Index, b: prop::sample::Index, mode in 0u8..4,
         iv in arb_interval(),
-        threshold in 0usize..40,
     ) {
         let (from, to) = window(&ticks, a, b, mode);
         let whole = [cols(&ticks)];
@@ -124,10 +123,8 @@ proptest! {
         prop_assert_eq!(candles(&p, from, to, iv), candles(&w, from, to, iv));
         prop_assert_eq!(stats(&p, from, to), stats(&w, from, to));
         prop_assert_eq!(flow(&p, from, to, iv), flow(&w, from, to, iv));
-        prop_assert_eq!(percent_change(&p, from, to, iv), percent_change(&w, from, to, iv));
         let hp = HeatmapParams { rows: 7, target_columns: 20, ..HeatmapParams::default() };
         prop_assert_eq!(heatmap(&p, from, to, &hp), heatmap(&w, from, to, &hp));
-        prop_assert_eq!(lttb_trades(&p, from, to, threshold), lttb_trades(&w, from, to, threshold));
         prop_assert_eq!(trades(&p, from, to).collect::<Vec<_>>(), trades(&w, from, to).collect::<Vec<_>>());
     }
 
@@ -251,43 +248,6 @@ proptest! {
         prop_assert_eq!(h.time[0], h.interval.floor(first));
         prop_assert!(h.time.windows(2).all(|w| w[1] - w[0] == h.interval.micros()));
     }
-
-    /// The percent-change series is the candles' closes against their first open.
-    #[test]
-    fn percent_change_is_that_of_the_candles(
-        ticks in arb_ticks(100),
-        a: prop::sample::Index, b: prop::sample::Index, mode in 0u8..4,
-        iv in arb_interval(),
-    ) {
-        let (from, to) = window(&ticks, a, b, mode);
-        let c = [cols(&ticks)];
-        let segs = refs(&c);
-        prop_assert_eq!(
-            percent_change(&segs, from, to, iv),
-            Compare::from_candles(&candles(&segs, from, to, iv))
-        );
-    }
-
-    /// LTTB keeps `min(n, threshold)` points, in order, the first and the last among them.
-    #[test]
-    fn lttb_keeps_ends_and_the_threshold(
-        ys in prop::collection::vec(-1e6f64..1e6, 0..400),
-        gaps in prop::collection::vec(0i64..5_000_000, 400),
-        threshold in 0usize..450,
-    ) {
-        let mut t = T0;
-        let xs: Vec<i64> = gaps[..ys.len()].iter().map(|g| { t += g; t }).collect();
-        let idx = lttb_indices(&xs, &ys, threshold);
-        let n = ys.len();
-        prop_assert_eq!(idx.len(), n.min(threshold));
-        prop_assert!(idx.windows(2).all(|w| w[0] < w[1]));
-        if n > 0 && threshold >= 1 {
-            prop_assert_eq!(idx[0], 0);
-        }
-        if n > 0 && threshold >= 2 {
-            prop_assert_eq!(*idx.last().unwrap(), n - 1);
-        }
-    }
 }
 
 proptest! {
@@ -320,8 +280,6 @@ proptest! {
             let f = flow(&segs, from, to, iv);
             prop_assert_eq!((0..f.len()).map(|i| f.get(i).unwrap().count()).sum::<u64>(), orders_in);
             prop_assert_eq!(stats(&segs, from, to).orders.count(), orders_in);
-            prop_assert_eq!(percent_change(&segs, from, to, iv).len(), candles(&segs, from, to, iv).len());
-            prop_assert_eq!(lttb_trades(&segs, from, to, 5).len() as u64, trades_in.min(5));
             let hp = HeatmapParams { rows: 3, ..HeatmapParams::default() };
             let h = heatmap(&segs, from, to, &hp);
             prop_assert!(h.columns as u64 <= HEATMAP_MAX_COLUMNS);
@@ -339,8 +297,6 @@ fn empty_input_everywhere() {
             assert_eq!(stats(segs, from, to).trades, None);
             assert!(flow(segs, from, to, Interval::H1).is_empty());
             assert!(heatmap(segs, from, to, &HeatmapParams::default()).is_empty());
-            assert!(percent_change(segs, from, to, Interval::M1).is_empty());
-            assert!(lttb_trades(segs, from, to, 100).is_empty());
             assert_eq!(trades(segs, from, to).count(), 0);
             assert_eq!(trade_count(segs, from, to), 0);
         }
@@ -369,7 +325,6 @@ fn extreme_timestamps() {
             (0..f.len()).map(|i| f.get(i).unwrap().count()).sum::<u64>(),
             3
         );
-        assert_eq!(percent_change(&segs, from, to, iv).percent.len(), 3);
     }
     assert_eq!(stats(&segs, from, to).trades.unwrap().count, 3);
     // Far more than HEATMAP_MAX_COLUMNS even at 1h: the latest columns only.
@@ -387,5 +342,4 @@ fn extreme_timestamps() {
     );
     let h = heatmap(&segs, from, i64::MIN + 10, &HeatmapParams::default());
     assert_eq!((h.columns, h.bids.iter().sum::<f32>()), (1, 1.0));
-    assert_eq!(lttb_trades(&segs, from, to, 2).len(), 2);
 }

@@ -6,7 +6,7 @@ use crate::columns::{Columns, EventKind, Side};
 
 /// The index range of `columns`' items with `from <= ts <= to`, by binary search (`ts` sorted ascending). Empty
 /// when `from > to`. Never past the shortest of the columns' vectors.
-pub fn window_range(columns: &Columns, from: i64, to: i64) -> Range<usize> {
+pub(crate) fn window_range(columns: &Columns, from: i64, to: i64) -> Range<usize> {
     let len = columns
         .ts
         .len()
@@ -22,7 +22,7 @@ pub fn window_range(columns: &Columns, from: i64, to: i64) -> Range<usize> {
 }
 
 /// Each segment holding items of the window, with the index range of those items, in order.
-pub fn window_slices<'a>(
+pub(crate) fn window_slices<'a>(
     segments: &'a [&'a Columns],
     from: i64,
     to: i64,

@@ -86,7 +86,7 @@ impl FakeApi {
     pub fn answer(&mut self, query: &str) -> PageBatch {
         let request =
             PageRequest::parse(query).unwrap_or_else(|e| panic!("bad query {query:?}: {e}"));
-        assert_eq!(request.channel, self.channel);
+        assert_eq!(request.channel.name(), self.channel);
         let size = self.page_sizes[self.calls % self.page_sizes.len()].max(1);
         self.calls += 1;
         let start = match (&request.after, self.honours_cursor) {

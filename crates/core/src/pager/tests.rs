@@ -5,6 +5,10 @@ use proptest::prelude::*;
 
 const CH: &str = "live_trades_btcusd";
 
+fn ch() -> crate::Channel {
+    CH.parse().unwrap()
+}
+
 fn request(query: &str) -> PageRequest {
     PageRequest::parse(query).unwrap()
 }
@@ -46,25 +50,21 @@ fn ten() -> Vec<Tick> {
 }
 
 #[test]
-fn rejects_bad_channel_and_range() {
+fn rejects_a_bad_range() {
     assert_eq!(
-        SegmentPager::new("bogus", 0, 1).unwrap_err(),
-        PagerError::InvalidChannel("bogus".into())
-    );
-    assert_eq!(
-        SegmentPager::new(CH, 5, 4).unwrap_err(),
+        SegmentPager::new(ch(), 5, 4).unwrap_err(),
         PagerError::InvalidRange { from: 5, to: 4 }
     );
-    assert!(SegmentPager::new(CH, -1, 4).is_err());
-    assert!(SegmentPager::new(CH, 4, 4).is_ok());
+    assert!(SegmentPager::new(ch(), -1, 4).is_err());
+    assert!(SegmentPager::new(ch(), 4, 4).is_ok());
 }
 
 #[test]
 fn first_query_asks_the_whole_segment_without_cursor() {
-    let p = SegmentPager::new(CH, 100, 200).unwrap().with_limit(Some(3));
+    let p = SegmentPager::new(ch(), 100, 200).unwrap().with_limit(Some(3));
     let r = request(&p.next_query().unwrap());
     assert_eq!(
-        (r.channel.as_str(), r.from, r.to, r.after, r.limit),
+        (r.channel.name(), r.from, r.to, r.after, r.limit),
         (CH, 100, 200, None, Some(3))
     );
     assert_eq!(p.mode(), PagerMode::Cursor);
@@ -74,7 +74,7 @@ fn first_query_asks_the_whole_segment_without_cursor() {
 #[test]
 fn follows_last_evaluated_key_until_a_page_has_none() {
     let items = ten();
-    let mut p = SegmentPager::new(CH, 100, 200).unwrap();
+    let mut p = SegmentPager::new(ch(), 100, 200).unwrap();
     let page1 = p
         .accept(batch(&items[..4], Some(key_of(CH, &items[3]))))
         .unwrap();
@@ -97,7 +97,7 @@ fn a_key_then_an_empty_last_page_ends_the_segment() {
     let items = ten();
     let mut api = FakeApi::new(CH, items.clone(), true, vec![5]);
     api.key_style = KeyStyle::WhenFull;
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     let (all, err) = drain(&mut p, &mut api);
     assert_eq!(err, None);
     assert_eq!(identities(&all), expected(&items, 0, 1000));
@@ -108,7 +108,7 @@ fn a_key_then_an_empty_last_page_ends_the_segment() {
 
 #[test]
 fn an_empty_segment_is_done_after_one_page() {
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     assert!(p.accept(batch(&[], None)).unwrap().is_empty());
     assert!(p.is_done());
     assert_eq!(p.last_ts(), None);
@@ -117,7 +117,7 @@ fn an_empty_segment_is_done_after_one_page() {
 #[test]
 fn page_one_again_switches_to_time_cursor_paging() {
     let items = ten();
-    let mut p = SegmentPager::new(CH, 100, 200).unwrap();
+    let mut p = SegmentPager::new(ch(), 100, 200).unwrap();
     p.accept(batch(&items[..4], Some(key_of(CH, &items[3]))))
         .unwrap();
     // The API ignored the cursor: page one again.
@@ -145,7 +145,7 @@ fn page_one_again_switches_to_time_cursor_paging() {
 fn the_original_lambda_is_paged_by_time() {
     let items = ten();
     let mut api = FakeApi::new(CH, items.clone(), false, vec![3]);
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     let (all, err) = drain(&mut p, &mut api);
     assert_eq!(err, None);
     assert_eq!(identities(&all), expected(&items, 0, 1000));
@@ -156,7 +156,7 @@ fn the_original_lambda_is_paged_by_time() {
 fn a_seen_first_item_at_the_key_timestamp_means_the_cursor_was_ignored() {
     // Every item at one timestamp: the first-item-before-key test cannot tell, identity must.
     let items: Vec<Tick> = (1..=6).map(|id| tick(500, id)).collect();
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     p.accept(batch(&items[..3], Some(key_of(CH, &items[2]))))
         .unwrap();
     let again = p
@@ -172,7 +172,7 @@ fn stuck_when_more_than_a_page_shares_a_timestamp_and_cursors_are_ignored() {
     let mut items: Vec<Tick> = (1..=6).map(|id| tick(500, id)).collect();
     items.push(tick(600, 99));
     let mut api = FakeApi::new(CH, items, false, vec![4]);
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     let (all, err) = drain(&mut p, &mut api);
     assert_eq!(err, Some(PagerError::Stuck { ts: 500 }));
     assert_eq!(all.len(), 4);
@@ -195,7 +195,7 @@ fn a_cursor_honouring_api_is_not_stuck_on_a_big_group() {
     let mut items: Vec<Tick> = (1..=20).map(|id| tick(500, id)).collect();
     items.push(tick(600, 99));
     let mut api = FakeApi::new(CH, items.clone(), true, vec![4]);
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     let (all, err) = drain(&mut p, &mut api);
     assert_eq!(err, None);
     assert_eq!(identities(&all), expected(&items, 0, 1000));
@@ -212,7 +212,7 @@ fn same_id_at_another_timestamp_is_a_different_item() {
         tick(120, 7),
     ];
     let mut api = FakeApi::new(CH, items.clone(), false, vec![3]);
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     let (all, err) = drain(&mut p, &mut api);
     assert_eq!(err, None);
     assert_eq!(identities(&all), expected(&items, 0, 1000));
@@ -222,7 +222,7 @@ fn same_id_at_another_timestamp_is_a_different_item() {
 #[test]
 fn out_of_range_items_are_dropped_and_counted() {
     let items = ten();
-    let mut p = SegmentPager::new(CH, 120, 160).unwrap();
+    let mut p = SegmentPager::new(ch(), 120, 160).unwrap();
     let mut b = batch(&items[..4], Some(key_of(CH, &items[3])));
     b.skipped = 2;
     let fresh = p.accept(b).unwrap();
@@ -242,7 +242,7 @@ fn out_of_range_items_are_dropped_and_counted() {
 #[test]
 fn a_page_going_backwards_is_rejected_and_changes_nothing() {
     let items = ten();
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     p.accept(batch(&items[..2], Some(key_of(CH, &items[1]))))
         .unwrap();
     let before = (p.next_query(), *p.stats());
@@ -260,7 +260,7 @@ fn a_page_going_backwards_is_rejected_and_changes_nothing() {
 #[test]
 fn a_time_cursor_page_before_the_asked_from_is_rejected() {
     let items = ten();
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     p.accept(batch(&items[..3], Some(key_of(CH, &items[2]))))
         .unwrap();
     p.accept(batch(&items[..3], Some(key_of(CH, &items[2]))))
@@ -280,7 +280,7 @@ fn a_time_cursor_page_before_the_asked_from_is_rejected() {
 fn re_asking_after_a_failure_resumes_exactly() {
     let items = ten();
     let mut api = FakeApi::new(CH, items.clone(), true, vec![3]);
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap().with_limit(Some(3));
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap().with_limit(Some(3));
     let mut all = Columns::default();
     let mut attempt = 0;
     while let Some(query) = p.next_query() {
@@ -298,7 +298,7 @@ fn re_asking_after_a_failure_resumes_exactly() {
 #[test]
 fn a_key_that_does_not_advance_falls_back_to_time_paging() {
     let items = ten();
-    let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
     p.accept(batch(&items[..3], Some(key_of(CH, &items[2]))))
         .unwrap();
     // An empty page carrying the same key again would loop forever in cursor mode.
@@ -306,7 +306,7 @@ fn a_key_that_does_not_advance_falls_back_to_time_paging() {
     assert_eq!(p.mode(), PagerMode::TimeCursor);
     assert_eq!(request(&p.next_query().unwrap()).from, 120);
     // A key for another channel cannot be passed back either.
-    let mut q = SegmentPager::new(CH, 0, 1000).unwrap();
+    let mut q = SegmentPager::new(ch(), 0, 1000).unwrap();
     q.accept(batch(
         &items[..3],
         Some(key_of("live_trades_ethusd", &items[2])),
@@ -353,7 +353,7 @@ proptest! {
         let to = from + len;
         let mut api = FakeApi::new(CH, items.clone(), true, sizes);
         api.key_style = if when_full { KeyStyle::WhenFull } else { KeyStyle::WhenMore };
-        let mut p = SegmentPager::new(CH, from, to).unwrap();
+        let mut p = SegmentPager::new(ch(), from, to).unwrap();
         let (all, err) = drain(&mut p, &mut api);
         prop_assert_eq!(err, None);
         prop_assert_eq!(identities(&all), expected(&items, from, to));
@@ -374,7 +374,7 @@ proptest! {
         let min_size = *sizes.iter().min().unwrap();
         let mut api = FakeApi::new(CH, items.clone(), false, sizes);
         api.key_style = if when_full { KeyStyle::WhenFull } else { KeyStyle::WhenMore };
-        let mut p = SegmentPager::new(CH, from, to).unwrap();
+        let mut p = SegmentPager::new(ch(), from, to).unwrap();
         let (all, err) = drain(&mut p, &mut api);
         let want = expected(&items, from, to);
         match err {
@@ -401,7 +401,7 @@ proptest! {
         failures in prop::collection::vec(any::<bool>(), 1..40),
     ) {
         let mut api = FakeApi::new(CH, items.clone(), honours, sizes);
-        let mut p = SegmentPager::new(CH, 0, 1000).unwrap();
+        let mut p = SegmentPager::new(ch(), 0, 1000).unwrap();
         let mut all = Columns::default();
         let mut n = 0;
         let mut failed = false;
@@ -425,7 +425,7 @@ proptest! {
 
 #[test]
 fn accepted_trades_keep_their_order_ids() {
-    let mut pager = SegmentPager::new(CH, 0, 1_000).unwrap();
+    let mut pager = SegmentPager::new(ch(), 0, 1_000).unwrap();
     let mut items = Columns::default();
     for t in ten() {
         items.push_with_order_ids(t, [t.id * 2, t.id * 2 + 1]);

@@ -19,7 +19,7 @@ fn a_full_view_parses() {
         s.api.as_deref(),
         Some("https://abc.execute-api.eu-west-1.amazonaws.com/prod")
     );
-    assert_eq!(s.channels, vec!["live_trades_btcusd", "live_orders_ethusd"]);
+    assert_eq!(names(&s.channels), vec!["live_trades_btcusd", "live_orders_ethusd"]);
     assert_eq!(s.from, Some(T));
     assert_eq!(s.to, Some(T + 13_320_000_000 + 500_000));
     assert_eq!((s.tz, s.k), (TzMode::Local, 8));
@@ -92,7 +92,7 @@ fn bad_values_fall_back_with_a_warning_each() {
         "api=ftp://x&ch=live_trades_btcusd,bogus,live_trades_btcusd&from=2022-02-30T00:00:00Z&to=-5&tz=mars&k=17",
     );
     assert_eq!(s.api, None);
-    assert_eq!(s.channels, vec!["live_trades_btcusd"]);
+    assert_eq!(names(&s.channels), vec!["live_trades_btcusd"]);
     assert_eq!(
         (s.from, s.to, s.tz, s.k),
         (None, None, TzMode::Utc, DEFAULT_K)
@@ -148,7 +148,7 @@ fn lenient_forms_are_accepted() {
     let (s, w) = parse("API=x&tz=UTC&k=16&ch=%20live_trades_btcusd%20,,&api=HTTP://Host:8080");
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(s.api.as_deref(), Some("HTTP://Host:8080"));
-    assert_eq!(s.channels, vec!["live_trades_btcusd"]);
+    assert_eq!(names(&s.channels), vec!["live_trades_btcusd"]);
     assert_eq!((s.tz, s.k), (TzMode::Utc, 16));
     // Keys are case-sensitive: `API` is an unknown key, kept.
     assert_eq!(s.extra.get("API").map(String::as_str), Some("x"));
@@ -162,7 +162,10 @@ fn lenient_forms_are_accepted() {
 fn written_urls_are_readable_and_round_trip() {
     let mut s = ViewState {
         api: Some("http://127.0.0.1:3000/api".into()),
-        channels: vec!["live_orders_btcusd".into(), "live_trades_ethusd".into()],
+        channels: vec![
+            "live_orders_btcusd".parse().unwrap(),
+            "live_trades_ethusd".parse().unwrap(),
+        ],
         from: Some(T + 123_000),
         to: Some(T + 3_600_000_000),
         tz: TzMode::Local,
@@ -218,8 +221,9 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         any::<bool>(),
     )
         .prop_map(|(api, channels, a, b, local, k, extra, iv, view, zoomed)| {
-            let mut unique: Vec<String> = Vec::new();
+            let mut unique: Vec<Channel> = Vec::new();
             for c in channels {
+                let c = Channel::parse(&c).expect("a well-formed name");
                 if !unique.contains(&c) {
                     unique.push(c);
                 }
@@ -264,7 +268,6 @@ proptest! {
     fn any_query_parses_to_a_view_that_round_trips(q in "\\PC{0,200}") {
         let (state, _) = ViewState::parse(&q);
         prop_assert!((1..=MAX_K).contains(&state.k));
-        prop_assert!(state.channels.iter().all(|c| ChannelKind::of(c).is_some()));
         let again = state.to_query();
         prop_assert_eq!(ViewState::parse(&again), (state, vec![]), "{}", again);
     }
@@ -282,4 +285,8 @@ proptest! {
             prop_assert!(0 <= f && f <= t);
         }
     }
+}
+
+fn names(channels: &[Channel]) -> Vec<&str> {
+    channels.iter().map(Channel::name).collect()
 }
