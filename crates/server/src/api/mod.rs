@@ -7,6 +7,7 @@
 pub mod faults;
 pub mod handlers;
 pub mod response;
+pub mod splitmix;
 pub mod test_options;
 
 use std::path::Path;
