@@ -2,10 +2,9 @@
 //! gets, with and without rendering the response body. Run: `cargo bench -p tickscope-server --bench sqlite_pages`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tickscope_core::page::render_envelope;
-use tickscope_core::{ChannelKind, PAGE_BYTES, PageKey, PageRequest};
-use tickscope_server::demo::DemoConfig;
-use tickscope_server::serve::seed_demo;
+use tickscope_core::render_envelope;
+use tickscope_core::{PAGE_BYTES, PageKey, PageRequest};
+use tickscope_server::demo::{self, DemoConfig};
 use tickscope_server::store::SqliteStore;
 
 const CHANNEL: &str = "live_orders_btcusd";
@@ -34,10 +33,13 @@ fn pages(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("bench.db"), PAGE_BYTES).unwrap();
     let config = DemoConfig::default();
-    seed_demo(&store, &config).unwrap();
+    let seeding = demo::seed(&store, config);
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(seeding)
+        .unwrap();
     let request = PageRequest {
-        channel: CHANNEL.into(),
-        kind: ChannelKind::Orders,
+        channel: CHANNEL.parse().unwrap(),
         from: config.from_us,
         to: config.to_us,
         after: None,

@@ -3,7 +3,7 @@
 use std::io::BufRead;
 
 use serde_json::{Map, Value};
-use tickscope_core::{ChannelKind, ItemBuilder, PageKey};
+use tickscope_core::{Channel, ItemBuilder, PageKey};
 
 use crate::record::Record;
 
@@ -43,7 +43,7 @@ pub fn parse_item(line: &str) -> Result<Record, String> {
     let object: Map<String, Value> =
         serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
     let channel = match object.get("channel") {
-        Some(Value::String(c)) if ChannelKind::of(c).is_some() => c.clone(),
+        Some(Value::String(c)) if Channel::parse(c).is_ok() => c.clone(),
         Some(other) => {
             return Err(format!(
                 "`channel` {other} is not live_trades_<pair> or live_orders_<pair>"

@@ -14,10 +14,10 @@ use tickscope_server::api::TestOptions;
 use tickscope_server::api::faults::{FaultKind, FaultOptions};
 use tickscope_server::demo::{self, DemoConfig};
 use tickscope_server::import::{BadLine, read_items};
-use tickscope_server::serve::{ServeOptions, seed_demo, serve, serve_store};
-use tickscope_server::store::SqliteStore;
+use tickscope_server::serve::{ServeOptions, serve, serve_store};
 use tickscope_server::store::dynamodb::migrate::{self, MigrateOptions};
 use tickscope_server::store::dynamodb::{DynamoOptions, DynamoStore};
+use tickscope_server::store::{ItemSource, SqliteStore, WriteItems};
 use tickscope_server::tls::TlsFiles;
 
 #[derive(Parser)]
@@ -102,6 +102,13 @@ enum StoreCommand {
         #[command(flatten)]
         test: TestArgs,
     },
+    #[command(flatten)]
+    Write(WriteCommand),
+}
+
+/// The commands that write items, the same way on either store.
+#[derive(Subcommand)]
+enum WriteCommand {
     /// Generate the deterministic demo data set into the store.
     SeedDemo {
         #[arg(long, default_value_t = DemoConfig::default().seed)]
@@ -222,103 +229,98 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    match (cli.command, cli.store) {
-        (Command::Dynamodb(command), _) => {
-            runtime()?.block_on(dynamodb_command(command, cli.dynamodb.into()))
-        }
-        (Command::OnStore(command), StoreKind::Dynamodb) => {
-            runtime()?.block_on(on_dynamodb(command, cli.dynamodb.into()))
-        }
-        (Command::OnStore(command), StoreKind::Sqlite) => on_sqlite(command, cli.db),
-    }
-}
-
-fn on_sqlite(command: StoreCommand, db: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
-    match command {
-        StoreCommand::Serve {
+    let dynamodb: DynamoOptions = cli.dynamodb.into();
+    match cli.command {
+        Command::Dynamodb(command) => runtime()?.block_on(dynamodb_command(command, dynamodb)),
+        Command::OnStore(StoreCommand::Serve {
             addr,
             dist,
             page_bytes,
             tls,
             test,
-        } => {
-            let options = ServeOptions {
-                addr,
-                db,
-                dist,
-                page_bytes: page_bytes as usize,
-                tls: tls.files(),
-                test: test.into(),
-            };
-            runtime()?.block_on(serve(options))
-        }
-        StoreCommand::SeedDemo { seed, from, to } => {
-            let config = demo_config(seed, from, to)?;
-            let started = Instant::now();
-            let store = SqliteStore::open_default_pages(&db)?;
-            let count = seed_demo(&store, &config)?;
-            println!(
-                "wrote {count} demo items to {} in {:.1} s",
-                db.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
-        StoreCommand::Import { file } => {
-            let input = open(&file)?;
-            let store = SqliteStore::open_default_pages(&db)?;
-            let (sender, receiver) = std::sync::mpsc::sync_channel(8192);
-            let (bad, written) = std::thread::scope(|scope| {
-                let writer = scope.spawn(|| store.write(receiver, "sqlite"));
-                // A failed writer drops the receiver: reading goes on unheard and its error is reported below.
-                let bad = read_items(input, |record| drop(sender.send(record)));
-                drop(sender);
-                (bad, writer.join().expect("writer thread"))
-            });
-            report_import(&file, written?, bad?);
-            Ok(())
+        }) => match cli.store {
+            StoreKind::Sqlite => {
+                let options = ServeOptions {
+                    addr,
+                    db: cli.db,
+                    dist,
+                    page_bytes: page_bytes as usize,
+                    tls: tls.files(),
+                    test: test.into(),
+                };
+                runtime()?.block_on(serve(options))
+            }
+            StoreKind::Dynamodb => runtime()?.block_on(async {
+                let store = DynamoStore::connect(&dynamodb).await;
+                store.check().await?;
+                serve_store(store, addr, tls.files().as_ref(), &dist, &test.into()).await
+            }),
+        },
+        Command::OnStore(StoreCommand::Write(command)) => {
+            // Checked before the store is opened, which creates a SQLite file.
+            let job = WriteJob::new(command)?;
+            runtime()?.block_on(async {
+                match cli.store {
+                    StoreKind::Sqlite => {
+                        let store = SqliteStore::open_default_pages(&cli.db)?;
+                        job.run(&store, &cli.db.display().to_string()).await
+                    }
+                    StoreKind::Dynamodb => {
+                        let store = DynamoStore::connect(&dynamodb).await;
+                        job.run(&store, &format!("DynamoDB table {}", dynamodb.table))
+                            .await
+                    }
+                }
+            })
         }
     }
 }
 
-/// `serve`, `seed-demo` and `import` with `--store dynamodb`.
-async fn on_dynamodb(
-    command: StoreCommand,
-    options: DynamoOptions,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let store = DynamoStore::connect(&options).await;
-    match command {
-        StoreCommand::Serve {
-            addr,
-            dist,
-            tls,
-            test,
-            ..
-        } => {
-            store.check().await?;
-            serve_store(store, addr, tls.files().as_ref(), &dist, &test.into()).await
+/// `seed-demo` or `import`, its arguments checked and its input open.
+enum WriteJob {
+    SeedDemo(DemoConfig),
+    Import {
+        file: PathBuf,
+        input: BufReader<File>,
+    },
+}
+
+impl WriteJob {
+    fn new(command: WriteCommand) -> Result<Self, String> {
+        Ok(match command {
+            WriteCommand::SeedDemo { seed, from, to } => {
+                Self::SeedDemo(demo_config(seed, from, to)?)
+            }
+            WriteCommand::Import { file } => Self::Import {
+                input: open(&file)?,
+                file,
+            },
+        })
+    }
+
+    /// Writes the items into `store`, which the report calls `target`.
+    async fn run(
+        self,
+        store: &impl WriteItems,
+        target: &str,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        match self {
+            Self::SeedDemo(config) => {
+                let started = Instant::now();
+                let count = demo::seed(store, config).await?;
+                println!(
+                    "wrote {count} demo items to {target} in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Self::Import { file, input } => {
+                let (written, bad) = store
+                    .write_from(ItemSource::Import, move |sink| read_items(input, sink))
+                    .await?;
+                report_import(&file, written, bad?);
+            }
         }
-        StoreCommand::SeedDemo { seed, from, to } => {
-            let config = demo_config(seed, from, to)?;
-            let started = Instant::now();
-            let (count, ()) = store
-                .write_from(move |sink| demo::generate(&config, sink))
-                .await?;
-            println!(
-                "wrote {count} demo items to DynamoDB table {} in {:.1} s",
-                options.table,
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
-        StoreCommand::Import { file } => {
-            let input = open(&file)?;
-            let (written, bad) = store
-                .write_from(move |sink| read_items(input, sink))
-                .await?;
-            report_import(&file, written, bad?);
-            Ok(())
-        }
+        Ok(())
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::api;
 use crate::demo::{self, DemoConfig};
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{SqliteStore, Store};
 use crate::tls::{self, TlsFiles};
 
 pub struct ServeOptions {
@@ -26,9 +26,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Erro
     if store.is_empty()? {
         let started = Instant::now();
         tracing::info!(db = %options.db.display(), "empty store: generating the demo data set");
-        let seeded = store.clone();
-        let count = tokio::task::spawn_blocking(move || seed_demo(&seeded, &DemoConfig::default()))
-            .await??;
+        let count = demo::seed(&store, DemoConfig::default()).await?;
         tracing::info!(
             count,
             seconds = started.elapsed().as_secs_f64(),
@@ -79,16 +77,6 @@ pub async fn serve_store<S: Store>(
     }
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Generates the demo data set into the store while writing it: generator and writer run on two threads.
-pub fn seed_demo(store: &SqliteStore, config: &DemoConfig) -> Result<u64, StoreError> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel(8192);
-    std::thread::scope(|scope| {
-        // If the writer fails it drops the receiver; the generator then runs out unheard and the error is returned.
-        scope.spawn(move || demo::generate(config, |record| drop(sender.send(record))));
-        store.write(receiver, "demo")
-    })
 }
 
 async fn shutdown_signal() {

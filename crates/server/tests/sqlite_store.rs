@@ -1,10 +1,13 @@
 //! The SQLite store on a real file: readers keep answering while a writer appends.
 
+mod common;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tickscope_core::{ChannelKind, ItemBuilder, PageKey, PageRequest};
+use common::block_on;
+use tickscope_core::{ItemBuilder, PageKey, PageRequest};
 use tickscope_server::record::Record;
-use tickscope_server::store::SqliteStore;
+use tickscope_server::store::{ItemSource, SqliteStore, WriteItems};
 
 const CHANNEL: &str = "live_trades_btcusd";
 
@@ -24,10 +27,17 @@ fn trade(n: i64) -> Record {
     Record::new(key, item.finish())
 }
 
+/// Writes trades `ids` as an import does; returns how many were written.
+fn write(store: &SqliteStore, ids: std::ops::Range<i64>) -> u64 {
+    let written = store.write_from(ItemSource::Import, move |sink| {
+        ids.map(trade).for_each(sink)
+    });
+    block_on(written).expect("written").0
+}
+
 fn whole_range() -> PageRequest {
     PageRequest {
-        channel: CHANNEL.into(),
-        kind: ChannelKind::Trades,
+        channel: CHANNEL.parse().unwrap(),
         from: 0,
         to: i64::MAX,
         after: None,
@@ -39,12 +49,12 @@ fn whole_range() -> PageRequest {
 fn readers_see_whole_batches_while_a_writer_appends() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("s.db"), 1 << 30).unwrap();
-    store.write((0..1_000).map(trade), "sqlite").unwrap();
+    write(&store, 0..1_000);
     let writing = AtomicBool::new(true);
     std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             // Four batches of 50k: readers must only ever see 1k + a multiple of 50k items.
-            let written = store.write((1_000..201_000).map(trade), "sqlite");
+            let written = write(&store, 1_000..201_000);
             writing.store(false, Ordering::SeqCst);
             written
         });
@@ -67,7 +77,7 @@ fn readers_see_whole_batches_while_a_writer_appends() {
                 })
             })
             .collect();
-        assert_eq!(writer.join().unwrap().unwrap(), 200_000);
+        assert_eq!(writer.join().unwrap(), 200_000);
         for reader in readers {
             let seen = reader.join().unwrap();
             assert!(
@@ -84,8 +94,8 @@ fn readers_see_whole_batches_while_a_writer_appends() {
 fn rewriting_the_same_items_replaces_them() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("s.db"), 1 << 20).unwrap();
-    store.write((0..100).map(trade), "sqlite").unwrap();
-    store.write((50..150).map(trade), "sqlite").unwrap();
+    write(&store, 0..100);
+    write(&store, 50..150);
     assert_eq!(store.channels_blocking().unwrap()[0].count, 150);
     assert_eq!(store.source_blocking().unwrap(), "sqlite");
 }

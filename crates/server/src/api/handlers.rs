@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 use tickscope_core::PageRequest;
-use tickscope_core::page::render_envelope;
+use tickscope_core::render_envelope;
 
 use super::response::ApiResponse;
 use crate::store::{Store, StoreError};

@@ -30,6 +30,7 @@ mod rng;
 mod tests;
 
 use crate::record::Record;
+use crate::store::{ItemSource, StoreError, WriteItems};
 use items::{order_record, trade_record};
 use market::{Market, STEP_MS};
 use order_ids::OrderIds;
@@ -73,6 +74,14 @@ impl Default for DemoConfig {
             to_us: DEFAULT_TO_US,
         }
     }
+}
+
+/// Generates the demo data set into `store` while it is written. Returns the count written.
+pub async fn seed(store: &impl WriteItems, config: DemoConfig) -> Result<u64, StoreError> {
+    let (written, ()) = store
+        .write_from(ItemSource::Demo, move |sink| generate(&config, sink))
+        .await?;
+    Ok(written)
 }
 
 /// Generates the items of `config`'s window and hands them to `sink`, in time order (both pairs and all four

@@ -8,7 +8,7 @@ use super::items::OrderEvent;
 use super::order_book::Side;
 use super::order_ids::{created_ms, order_id};
 use super::*;
-use tickscope_core::item::{ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
+use tickscope_core::{ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 
 const MINUTE_US: i64 = 60_000_000;
 

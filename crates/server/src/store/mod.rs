@@ -9,6 +9,8 @@ use std::future::Future;
 
 use tickscope_core::{PageKey, PageRequest};
 
+use crate::record::Record;
+
 pub use dynamodb::DynamoStore;
 pub use sqlite::SqliteStore;
 
@@ -50,4 +52,30 @@ pub trait Store: Send + Sync + 'static {
 
     /// Where the data came from, for `/channels`: `"demo"`, `"sqlite"`, ...
     fn source(&self) -> impl Future<Output = Result<String, StoreError>> + Send;
+}
+
+/// What a write brings, for `/channels`' `source` (the SQLite store records it; DynamoDB says `dynamodb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemSource {
+    Demo,
+    Import,
+}
+
+/// Makes records and hands each to its sink: the demo generator or a file reader. It runs on a thread of its
+/// own while the store writes.
+pub trait Producer<T>: FnOnce(&mut dyn FnMut(Record)) -> T + Send + 'static {}
+
+impl<T, F: FnOnce(&mut dyn FnMut(Record)) -> T + Send + 'static> Producer<T> for F {}
+
+/// A store that items can be written to, the same way whatever the store: `seed-demo` and `import` need
+/// nothing else.
+pub trait WriteItems {
+    /// Writes what `produce` hands to its sink, replacing items with the same `(id, microtimestamp)`. Returns
+    /// the count written and what `produce` returned. If writing fails, the rest of what `produce` makes is
+    /// dropped unwritten and the error is returned.
+    fn write_from<T: Send + 'static>(
+        &self,
+        source: ItemSource,
+        produce: impl Producer<T>,
+    ) -> impl Future<Output = Result<(u64, T), StoreError>> + Send;
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, params};
 use tickscope_core::{PAGE_BYTES, PageCut, PageKey, PageRequest};
 
-use super::{ChannelStats, Page, Store, StoreError};
+use super::{ChannelStats, ItemSource, Page, Producer, Store, StoreError, WriteItems};
 use crate::record::Record;
 
 const SCHEMA: &str = "
@@ -123,7 +123,7 @@ impl SqliteStore {
                  ORDER BY nmicrotimestamp, id, microtimestamp",
             )?;
             let mut rows = stmt.query(params![
-                request.channel,
+                request.channel.name(),
                 request.to,
                 after_ts,
                 after_id,
@@ -136,7 +136,7 @@ impl SqliteStore {
                 items.push(row.get::<_, String>(4)?);
                 if cut.take(row.get::<_, i64>(3)? as usize) {
                     last_key = Some(PageKey {
-                        channel: request.channel.clone(),
+                        channel: request.channel.name().to_owned(),
                         nmicrotimestamp: row.get(0)?,
                         id: row.get(1)?,
                         microtimestamp: row.get(2)?,
@@ -190,10 +190,10 @@ impl SqliteStore {
 
     /// Writes records (replacing any with the same `(id, microtimestamp)`) in batches, then recounts the channels
     /// it touched and records where the data came from. Returns how many records were written.
-    pub fn write(
+    fn write(
         &self,
         records: impl IntoIterator<Item = Record>,
-        source: &str,
+        source: ItemSource,
     ) -> Result<u64, StoreError> {
         let mut conn = open_connection(&self.inner.path)?;
         let mut written = 0u64;
@@ -230,10 +230,18 @@ impl SqliteStore {
         }
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('source', ?1)",
-            [source],
+            [source_name(source)],
         )?;
         tx.commit()?;
         Ok(written)
+    }
+}
+
+/// `/channels`' `source`: `sqlite` for imported items, as the store's name.
+fn source_name(source: ItemSource) -> &'static str {
+    match source {
+        ItemSource::Demo => "demo",
+        ItemSource::Import => "sqlite",
     }
 }
 
@@ -268,5 +276,29 @@ impl Store for SqliteStore {
 
     async fn source(&self) -> Result<String, StoreError> {
         self.blocking(|store| store.source_blocking()).await
+    }
+}
+
+impl WriteItems for SqliteStore {
+    /// The producer and the writer run on two threads, linked by a bounded channel.
+    async fn write_from<T: Send + 'static>(
+        &self,
+        source: ItemSource,
+        produce: impl Producer<T>,
+    ) -> Result<(u64, T), StoreError> {
+        self.blocking(move |store| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(8192);
+            std::thread::scope(|scope| {
+                // If the writer fails it drops the receiver: the producer then runs out unheard.
+                let producer =
+                    scope.spawn(move || produce(&mut |record| drop(sender.send(record))));
+                let written = store.write(receiver, source);
+                let produced = producer
+                    .join()
+                    .map_err(|_| StoreError("the producer of the items panicked".into()))?;
+                Ok((written?, produced))
+            })
+        })
+        .await
     }
 }

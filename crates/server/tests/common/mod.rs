@@ -1,13 +1,13 @@
 //! A real tickscope HTTP server on 127.0.0.1 over a real SQLite file, seeded with a short demo window.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use tickscope_server::api::TestOptions;
 use tickscope_server::demo::{self, DemoConfig};
 use tickscope_server::record::Record;
-use tickscope_server::serve::seed_demo;
 use tickscope_server::store::SqliteStore;
 
 /// 20 minutes of the demo window: several full 1 MB pages per orders channel, more than one per trades channel
@@ -39,7 +39,7 @@ pub fn start(page_bytes: usize) -> TestServer {
 pub fn start_with(page_bytes: usize, options: TestOptions) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("test.db"), page_bytes).expect("store");
-    seed_demo(&store, &CONFIG).expect("seed");
+    block_on(demo::seed(&store, CONFIG)).expect("seed");
     serve(store, Arc::new(dir), options)
 }
 
@@ -100,6 +100,15 @@ pub fn expected_items(channel: &str) -> Vec<Record> {
         key(a).cmp(&key(b))
     });
     items
+}
+
+/// Runs async test code on one runtime shared by all tests, so pooled connections (the AWS SDK's) outlive each
+/// test.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| tokio::runtime::Runtime::new().expect("runtime"))
+        .block_on(future)
 }
 
 /// A blocking HTTP client that does not decompress, so tests see the bytes on the wire.

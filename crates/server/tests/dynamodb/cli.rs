@@ -5,6 +5,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+use tickscope_server::store::{ItemSource, WriteItems};
+
 use crate::common::client;
 use crate::dynalite::{block_on, connect, endpoint, unique_table};
 use crate::{trade, trades_in_index};
@@ -65,7 +67,10 @@ fn create_table_import_migrate_seed_and_serve() {
 
     // Items as the original pipeline wrote them, without nmicrotimestamp: invisible until migrated.
     let store = block_on(connect(endpoint(), &table));
-    block_on(store.write_from(|sink| (10..60).for_each(|n| sink(trade(n, false))))).unwrap();
+    block_on(store.write_from(ItemSource::Import, |sink| {
+        (10..60).for_each(|n| sink(trade(n, false)))
+    }))
+    .unwrap();
     assert_eq!(block_on(trades_in_index(&store)).len(), 3);
     let checkpoint = dir.path().join("migrate.json");
     let args = [

@@ -1,7 +1,6 @@
 //! One dynalite per test process: `node` running dynalite's programmatic API on 127.0.0.1 and a free port.
 //! It exits when its stdin closes, that is when this process ends, however it ends.
 
-use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -61,13 +60,7 @@ fn start() -> Dynalite {
     }
 }
 
-/// Runs async test code on one runtime shared by all tests, so the SDK's pooled connections outlive each test.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| tokio::runtime::Runtime::new().expect("runtime"))
-        .block_on(future)
-}
+pub use crate::common::block_on;
 
 /// A store on `endpoint` (dynalite, or a proxy in front of it), table `table`, with fixed test credentials.
 pub async fn connect(endpoint: &str, table: &str) -> DynamoStore {

@@ -17,7 +17,6 @@ use std::sync::OnceLock;
 
 use tickscope_core::{PageKey, PageRequest};
 use tickscope_server::demo;
-use tickscope_server::serve::seed_demo;
 use tickscope_server::store::{DynamoStore, SqliteStore, Store};
 
 /// The demo window of [`common::CONFIG`] in both stores.
@@ -32,14 +31,16 @@ pub fn seeded() -> &'static Seeded {
     SEEDED.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let sqlite = SqliteStore::open_default_pages(&dir.path().join("s.db")).expect("sqlite");
-        let expected = seed_demo(&sqlite, &common::CONFIG).expect("seed sqlite");
-        let dynamo = dynalite::block_on(async {
+        let dynamo = common::block_on(async {
             let store = dynalite::fresh_store("seeded").await;
-            let (written, ()) = store
-                .write_from(|sink| demo::generate(&common::CONFIG, sink))
-                .await
-                .expect("seed dynalite");
-            assert_eq!(written, expected);
+            let (in_sqlite, in_dynamo) = tokio::join!(
+                demo::seed(&sqlite, common::CONFIG),
+                demo::seed(&store, common::CONFIG)
+            );
+            assert_eq!(
+                in_dynamo.expect("seed dynalite"),
+                in_sqlite.expect("seed sqlite")
+            );
             store
         });
         Seeded {
@@ -114,8 +115,7 @@ pub fn trade(n: i64, with_nmicrotimestamp: bool) -> tickscope_server::record::Re
 /// Every item of [`TRADES`] the GSI finds.
 pub async fn trades_in_index(store: &DynamoStore) -> Vec<String> {
     let request = PageRequest {
-        channel: TRADES.to_owned(),
-        kind: tickscope_core::ChannelKind::Trades,
+        channel: TRADES.parse().expect("a channel"),
         from: 0,
         to: i64::MAX,
         after: None,

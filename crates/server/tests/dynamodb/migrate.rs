@@ -6,6 +6,8 @@ use std::sync::atomic::Ordering;
 use aws_sdk_dynamodb::types::AttributeValue;
 use tickscope_server::store::dynamodb::migrate::{Counts, MigrateOptions, migrate};
 
+use tickscope_server::store::{ItemSource, WriteItems};
+
 use crate::dynalite::{block_on, fresh_store};
 use crate::{trade, trades_in_index};
 
@@ -19,7 +21,9 @@ fn items_without_nmicrotimestamp_get_it_once_and_appear_in_the_index() {
     block_on(async {
         let store = fresh_store("migrate").await;
         let (written, ()) = store
-            .write_from(|sink| (0..300).for_each(|n| sink(trade(n, n % 3 == 0))))
+            .write_from(ItemSource::Import, |sink| {
+                (0..300).for_each(|n| sink(trade(n, n % 3 == 0)))
+            })
             .await
             .unwrap();
         assert_eq!(written, 300);

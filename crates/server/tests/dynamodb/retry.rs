@@ -3,6 +3,8 @@
 
 use std::sync::atomic::Ordering;
 
+use tickscope_server::store::{ItemSource, WriteItems};
+
 use crate::dynalite::{block_on, connect, count_items, endpoint, fresh_store};
 use crate::{flaky, trade, trades_in_index};
 
@@ -13,7 +15,9 @@ fn every_item_is_written_through_throttling_and_unprocessed_items() {
         let direct = fresh_store("flaky").await;
         let through_proxy = connect(&proxy, direct.table()).await;
         let (written, ()) = through_proxy
-            .write_from(|sink| (0..2_000).for_each(|n| sink(trade(n, true))))
+            .write_from(ItemSource::Import, |sink| {
+                (0..2_000).for_each(|n| sink(trade(n, true)))
+            })
             .await
             .expect("every item written");
         assert_eq!(written, 2_000);
@@ -33,7 +37,7 @@ fn a_write_to_a_missing_table_fails_without_retrying_forever() {
     block_on(async {
         let store = connect(endpoint(), "no-such-table").await;
         let error = store
-            .write_from(|sink| sink(trade(1, true)))
+            .write_from(ItemSource::Import, |sink| sink(trade(1, true)))
             .await
             .expect_err("no table");
         assert!(error.0.contains("ResourceNotFoundException"), "{error}");
@@ -46,7 +50,9 @@ fn a_key_given_twice_is_written_once_and_counted_as_sqlite_counts_it() {
         let store = fresh_store("duplicates").await;
         // Each item twice in a row, so both land in one batch, which DynamoDB would refuse.
         let (written, ()) = store
-            .write_from(|sink| (0..60).for_each(|n| (0..2).for_each(|_| sink(trade(n, true)))))
+            .write_from(ItemSource::Import, |sink| {
+                (0..60).for_each(|n| (0..2).for_each(|_| sink(trade(n, true))))
+            })
             .await
             .expect("written");
         assert_eq!(written, 120);

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Map, Value};
-use tickscope_core::item::{ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
-use tickscope_core::{ChannelKind, ItemBuilder, PageKey};
+use tickscope_core::{Channel, ChannelKind, ItemBuilder, PageKey};
+use tickscope_core::{ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 
 use crate::store::StoreError;
 
@@ -41,7 +41,9 @@ pub fn from_json(json: &str) -> Result<Attributes, StoreError> {
 /// An item from DynamoDB as the API's JSON, attributes in the original's order.
 pub fn to_json(item: &Attributes) -> Result<String, StoreError> {
     let known: &[&str] = match item.get("channel") {
-        Some(AttributeValue::S(c)) if ChannelKind::of(c) == Some(ChannelKind::Orders) => {
+        Some(AttributeValue::S(c))
+            if Channel::parse(c).is_ok_and(|c| c.kind() == ChannelKind::Orders) =>
+        {
             &ORDER_ATTRIBUTES
         }
         _ => &TRADE_ATTRIBUTES,

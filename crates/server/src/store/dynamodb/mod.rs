@@ -272,7 +272,7 @@ impl Store for DynamoStore {
             .key_condition_expression("#c = :c AND #n BETWEEN :from AND :to")
             .expression_attribute_names("#c", "channel")
             .expression_attribute_names("#n", "nmicrotimestamp")
-            .expression_attribute_values(":c", AttributeValue::S(request.channel.clone()))
+            .expression_attribute_values(":c", AttributeValue::S(request.channel.name().to_owned()))
             .expression_attribute_values(":from", number(request.from))
             .expression_attribute_values(":to", number(request.to))
             .set_exclusive_start_key(request.after.as_ref().map(attributes::key_attributes))

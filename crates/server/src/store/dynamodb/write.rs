@@ -10,7 +10,7 @@ use super::attributes::{self, Attributes};
 use super::retry::{Next, RetryPlan, random_unit};
 use super::{DynamoStore, sdk_error, transient};
 use crate::record::Record;
-use crate::store::StoreError;
+use crate::store::{ItemSource, Producer, StoreError, WriteItems};
 
 /// BatchWriteItem's limit.
 const BATCH: usize = 25;
@@ -19,13 +19,13 @@ const PARALLEL: usize = 16;
 /// Progress is logged every this many items.
 const PROGRESS_EVERY: u64 = 100_000;
 
-impl DynamoStore {
-    /// Writes what `produce` hands to its sink (run on a blocking thread, e.g. the demo generator or a file
-    /// reader), replacing items with the same `(id, microtimestamp)`. Returns the count written and what
-    /// `produce` returned. Fails, naming the count, if a batch cannot be written after its retries.
-    pub async fn write_from<T: Send + 'static>(
+impl WriteItems for DynamoStore {
+    /// The producer runs on a blocking thread. Fails, naming the count, if a batch cannot be written after its
+    /// retries. `source` is not kept: `/channels` says `dynamodb`.
+    async fn write_from<T: Send + 'static>(
         &self,
-        produce: impl FnOnce(&mut dyn FnMut(Record)) -> T + Send + 'static,
+        _source: ItemSource,
+        produce: impl Producer<T>,
     ) -> Result<(u64, T), StoreError> {
         let (sender, receiver) = mpsc::channel(8192);
         // If writing fails the receiver is dropped: the producer then runs out unheard.
@@ -37,7 +37,9 @@ impl DynamoStore {
             .map_err(|e| StoreError(format!("producer failed: {e}")))?;
         Ok((written?, produced))
     }
+}
 
+impl DynamoStore {
     async fn write(&self, mut records: mpsc::Receiver<Record>) -> Result<u64, StoreError> {
         let client = self.writer();
         let mut tasks = JoinSet::new();
