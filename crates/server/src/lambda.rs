@@ -5,7 +5,8 @@
 //!   the result (API Gateway makes it the body), a failure is a function error, which API Gateway returns as
 //!   `200 {"errorMessage", "errorType"}`, as the original did;
 //! - proxy (REST API `queryStringParameters`, HTTP API payload 2.0 `rawQueryString`): the result is
-//!   `{statusCode, headers, body}` with the local API's status and body, and CORS headers.
+//!   `{statusCode, headers, body}` with the local API's status and body, CORS headers, and
+//!   [`crate::api::routes_header`] (the non-proxy integration cannot set headers: it stays the original).
 
 use axum::http::StatusCode;
 use lambda_runtime::Diagnostic;
@@ -14,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::api::handlers;
 use crate::api::response::ApiResponse;
+use crate::api::routes_header::{ROUTES, ROUTES_HEADER};
 use crate::store::Store;
 
 /// What an event asks for.
@@ -158,6 +160,8 @@ fn proxy_result(answer: &ApiResponse) -> String {
             "Access-Control-Allow-Origin": "*",
             "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
             "Access-Control-Allow-Headers": "*",
+            "Access-Control-Expose-Headers": ROUTES_HEADER,
+            ROUTES_HEADER: ROUTES,
         },
         "body": answer.body,
         "isBase64Encoded": false,
@@ -276,5 +280,13 @@ mod tests {
         assert_eq!(proxied["statusCode"], 400);
         assert_eq!(proxied["body"], r#"{"message":"x"}"#);
         assert_eq!(proxied["headers"]["Access-Control-Allow-Origin"], "*");
+        assert_eq!(
+            proxied["headers"]["X-Tickscope-Routes"],
+            "bitstamp,channels"
+        );
+        assert_eq!(
+            proxied["headers"]["Access-Control-Expose-Headers"],
+            "X-Tickscope-Routes"
+        );
     }
 }

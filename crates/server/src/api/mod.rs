@@ -1,12 +1,14 @@
 //! The HTTP API: `GET /prod/bitstamp` and `GET /prod/channels`, with the dashboard's files at `/`.
 //!
 //! [`handlers`] hold the API's logic as plain async functions of a store and a query string, so the Lambda
-//! entry point can share them; this module only wires them into axum with CORS, compression and logging.
+//! entry point can share them; this module only wires them into axum with CORS, compression and logging. Every
+//! answer under `/prod` carries [`routes_header`].
 //! [`TestOptions`] (for tests only, off by default) change how `GET /prod/bitstamp` answers.
 
 pub mod faults;
 pub mod handlers;
 pub mod response;
+pub mod routes_header;
 pub mod splitmix;
 pub mod test_options;
 
@@ -49,11 +51,15 @@ pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Route
                 .fallback(method_not_allowed)
                 .with_state(store),
         )
-        .fallback(not_found);
-    let dashboard = ServeDir::new(dist).fallback(axum::routing::any(dashboard_not_found));
+        .fallback(not_found)
+        .layer(cors())
+        .layer(routes_header::layer());
+    let dashboard = Router::new()
+        .fallback_service(ServeDir::new(dist).fallback(axum::routing::any(dashboard_not_found)))
+        .layer(cors());
     Router::new()
         .nest(STAGE, api)
-        .fallback_service(dashboard)
+        .merge(dashboard)
         .layer(
             // Level 1: a 1.46 MB page compresses to 160 KB with brotli 1 against 151 KB with tower-http's default
             // (brotli 4), for a fraction of the CPU, which a busy server shares with its requests.
@@ -62,17 +68,20 @@ pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Route
                 .compress_when(DefaultPredicate::new().and(faults::may_compress)),
         )
         .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-                .allow_headers(Any)
-                .max_age(std::time::Duration::from_secs(86_400)),
-        )
-        .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// Anyone may call the API from a page of any origin, and read [`routes_header`].
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers(Any)
+        .expose_headers([routes_header::name()])
+        .max_age(std::time::Duration::from_secs(86_400))
 }
 
 fn bitstamp_route<S: Store>(store: Arc<S>) -> MethodRouter {
