@@ -1,14 +1,20 @@
 //! Talking to the Tickscope API: the original serverless API (API Gateway + Lambda + DynamoDB) or the local
-//! `tickscope-server`, both under a base such as `https://host/prod`.
+//! `tickscope-server`, both under a base such as `https://host/prod`. One fetch path, [`get_bytes`]: bodies are
+//! read as bytes and decoded once (`from_utf8`, then `from_str`), since passing a body to wasm as a JS string costs
+//! a UTF-16 transcoding per character.
 //!
-//! Bodies are read as bytes and decoded once (`from_utf8`, then `from_str`): passing a body to wasm as a JS
-//! string costs a UTF-16 transcoding per character.
+//! Requests stay CORS-"simple" (GET, no custom request headers): the original API answers no preflight. Only our
+//! API has `/channels`, and the original answers it 403 without CORS headers, which the browser logs as an error;
+//! so [`channels`] asks it only after a cheap page request shows our header [`ROUTES_HEADER`].
 
 use std::fmt;
 
-use gloo_net::http::Request;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tickscope_core::Channel;
+
+/// The header by which our API says which routes it has (`bitstamp,channels`); the original sends none.
+pub const ROUTES_HEADER: &str = "X-Tickscope-Routes";
 
 /// The API base when the link names none: a static build can bake one in (`TICKSCOPE_API` at build time, e.g. the
 /// original API Gateway endpoint); otherwise the page's own origin + `/prod`, as served by tickscope-server.
@@ -22,30 +28,39 @@ pub fn default_base() -> String {
     format!("{origin}/prod")
 }
 
-/// A page request's raw answer: the status and the body's bytes (decoded once, in the core, never as a JS string).
+/// An answer: its status, [`ROUTES_HEADER`], and the body's bytes (decoded once, never as a JS string).
 pub struct RawAnswer {
     pub status: u16,
+    pub routes: Option<String>,
     pub body: Vec<u8>,
 }
 
-/// `GET url`, abortable. The request stays CORS-"simple" (a GET with no custom headers): the original API
-/// answers no preflight. Plain `fetch`: gloo-net's builder re-encodes a URL's query and appends a stray `&`.
-pub async fn get_bytes(url: &str, signal: &web_sys::AbortSignal) -> Result<RawAnswer, String> {
+/// `GET url`, abortable with `signal`. Plain `fetch`: gloo-net's builder re-encodes a URL's query and appends a
+/// stray `&`.
+pub async fn get_bytes(
+    url: &str,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<RawAnswer, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
-    init.set_signal(Some(signal));
+    init.set_signal(signal);
     let promise = window.fetch_with_str_and_init(url, &init);
     let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .map_err(js_error)?
         .into();
     let status = response.status();
+    let routes = response.headers().get(ROUTES_HEADER).ok().flatten();
     let body = gloo_net::http::Response::from(response)
         .binary()
         .await
         .map_err(|e| e.to_string())?;
-    Ok(RawAnswer { status, body })
+    Ok(RawAnswer {
+        status,
+        routes,
+        body,
+    })
 }
 
 /// A rejected promise's reason as text: an `Error`'s message, a string, or whatever it debug-prints as.
@@ -68,25 +83,35 @@ pub async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// One channel's summary, from `GET {api}/channels`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// One channel as `GET {api}/channels` lists it, its name parsed.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChannelSummary {
-    pub channel: String,
+    pub channel: Channel,
     pub count: u64,
-    /// Microseconds since the epoch of the channel's first and last item (absent or null when it is empty).
-    #[serde(default)]
+    /// Microseconds since the epoch of the channel's first and last item (absent when it is empty).
     pub first: Option<i64>,
-    #[serde(default)]
     pub last: Option<i64>,
 }
 
-/// The answer of `GET {api}/channels`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Channels {
+/// What the API holds: `/channels` where the API has it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listing {
     pub channels: Vec<ChannelSummary>,
-    /// Where the data comes from (e.g. `demo`).
+}
+
+#[derive(Deserialize)]
+struct ChannelsBody {
+    channels: Vec<ListedChannel>,
+}
+
+#[derive(Deserialize)]
+struct ListedChannel {
+    channel: String,
+    count: u64,
     #[serde(default)]
-    pub source: Option<String>,
+    first: Option<i64>,
+    #[serde(default)]
+    last: Option<i64>,
 }
 
 /// Why a request gave no data.
@@ -96,8 +121,6 @@ pub enum ApiError {
     Network(String),
     /// A non-2xx status, with the server's message when it gave one.
     Status { status: u16, message: String },
-    /// A Lambda handler error, which API Gateway's non-proxy integration returns with HTTP 200.
-    Handler { kind: String, message: String },
     /// A body that is not the JSON we expect.
     Decode(String),
 }
@@ -112,64 +135,59 @@ impl fmt::Display for ApiError {
             ApiError::Status { status, message } => {
                 write!(f, "the API answered HTTP {status}: {message}")
             }
-            ApiError::Handler { kind, message } if kind.is_empty() => {
-                write!(f, "the API failed: {message}")
-            }
-            ApiError::Handler { kind, message } => write!(f, "the API failed ({kind}): {message}"),
             ApiError::Decode(e) => write!(f, "unexpected answer from the API: {e}"),
         }
     }
 }
 
-impl std::error::Error for ApiError {}
-
-/// The error shapes of the original API: a handler error (`errorMessage`) or API Gateway's own (`message`).
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(rename = "errorMessage")]
-    error_message: Option<String>,
-    #[serde(rename = "errorType")]
-    error_type: Option<String>,
-    message: Option<String>,
-}
-
-/// `GET {base}/channels` (tickscope-server only: the original API has no such route).
-pub async fn fetch_channels(base: &str) -> Result<Channels, ApiError> {
-    get_json(&format!("{base}/channels")).await
+/// What the API holds, where it can say: `None` for an API without `/channels` (the original), which is asked
+/// nothing more than an empty page. Malformed channel names in the listing are left out.
+pub async fn channels(base: &str) -> Result<Option<Listing>, ApiError> {
+    // An empty range: both APIs answer it with no item, and ours with its routes.
+    let probe = get_bytes(
+        &format!("{base}/bitstamp?channel=live_trades_btcusd&from=0&to=0"),
+        None,
+    )
+    .await
+    .map_err(ApiError::Network)?;
+    let has_channels = probe
+        .routes
+        .is_some_and(|r| r.split(',').any(|route| route.trim() == "channels"));
+    if !has_channels {
+        return Ok(None);
+    }
+    let body: ChannelsBody = get_json(&format!("{base}/channels")).await?;
+    let channels = body
+        .channels
+        .into_iter()
+        .filter_map(|c| {
+            Some(ChannelSummary {
+                channel: Channel::parse(&c.channel).ok()?,
+                count: c.count,
+                first: c.first,
+                last: c.last,
+            })
+        })
+        .collect();
+    Ok(Some(Listing { channels }))
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let status = response.status();
-    let bytes = response
-        .binary()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| ApiError::Decode(e.to_string()))?;
-
-    if !(200..300).contains(&status) {
-        let message = match serde_json::from_str::<ErrorBody>(text) {
-            Ok(body) => body.error_message.or(body.message).unwrap_or_default(),
+    let answer = get_bytes(url, None).await.map_err(ApiError::Network)?;
+    let text = std::str::from_utf8(&answer.body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    if !(200..300).contains(&answer.status) {
+        #[derive(Deserialize)]
+        struct Message {
+            message: Option<String>,
+        }
+        let message = match serde_json::from_str::<Message>(text) {
+            Ok(body) => body.message.unwrap_or_default(),
             Err(_) => text.chars().take(200).collect(),
         };
-        return Err(ApiError::Status { status, message });
+        return Err(ApiError::Status {
+            status: answer.status,
+            message,
+        });
     }
-
-    serde_json::from_str::<T>(text).map_err(|decode_error| {
-        // Not the data we expect: a handler error comes back with HTTP 200.
-        match serde_json::from_str::<ErrorBody>(text) {
-            Ok(ErrorBody {
-                error_message: Some(message),
-                error_type,
-                ..
-            }) => ApiError::Handler {
-                kind: error_type.unwrap_or_default(),
-                message,
-            },
-            _ => ApiError::Decode(decode_error.to_string()),
-        }
-    })
+    serde_json::from_str::<T>(text).map_err(|e| ApiError::Decode(e.to_string()))
 }

@@ -1,10 +1,11 @@
-//! The dashboard's root: the view from the link, the controls, the load and what it shows.
+//! The dashboard's root: the view from the link, the controls, the load and what it shows. Data flows one way:
+//! link → form → plan → loader → each channel's data → its panel.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tickscope_core::ViewState;
+use tickscope_core::{Channel, ORIGINAL_WINDOW, ViewState};
 
-use crate::api;
+use crate::api::{self, Listing};
 use crate::components::channel_panel::ChannelPanel;
 use crate::components::channel_picker::ChannelPicker;
 use crate::components::compare_panel::ComparePanel;
@@ -14,42 +15,68 @@ use crate::components::messages::Messages;
 use crate::components::progress_view::ProgressView;
 use crate::components::summary::Summary;
 use crate::components::time_range::TimeRange;
-use crate::form::{DATA_WINDOW, Form, NO_CHANNEL};
+use crate::form::{Form, Problem};
 use crate::link;
-use crate::loader::Loader;
+use crate::loader::{Loader, Status};
 
 #[component]
 pub fn App() -> impl IntoView {
     let default_api = api::default_base();
-    let (view, link_warnings) = ViewState::parse(&link::current_query());
+    let query = link::current_query();
+    let (view, link_warnings) = ViewState::parse(&query);
     // The link's problems are shown until the user loads a view of their own.
     let link_warnings = RwSignal::new(link_warnings);
     let autoload = !view.channels.is_empty();
+    // A first visit (no channel, no range in the link) gets what the API holds, ready to load.
+    let first_visit = view.channels.is_empty() && view.from.is_none() && view.to.is_none();
     let form = Form::new(&view, &default_api);
     let loader = Loader::new();
     let snapshot: Signal<crate::loader::Snapshot> = loader.snapshot().into();
 
-    let listed = LocalResource::new(move || {
+    let answer = LocalResource::new(move || {
         let base = form.api.get();
-        async move { api::fetch_channels(&base).await.ok() }
+        async move { api::channels(&base).await }
     });
-    let listed = Signal::derive(move || listed.get().flatten());
+    let listed = Signal::derive(move || answer.get().and_then(|a| a.ok().flatten()));
+    let listing_error = Signal::derive(move || {
+        answer
+            .get()
+            .and_then(|a| a.err())
+            .map(|e| format!("Channels: {e}; showing the four known channels."))
+    });
     // The data window: what the API holds of the picked channels (all listed when none is picked).
     let window = Signal::derive(move || {
         let picked = form.channels.get();
         listed
-            .get()
-            .and_then(|l| {
-                let spans = l
-                    .channels
-                    .iter()
-                    .filter(|c| picked.is_empty() || picked.contains(&c.channel));
-                spans
-                    .filter_map(|c| Some((c.first?, c.last?)))
-                    .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
-            })
-            .unwrap_or(DATA_WINDOW)
+            .with(|l| l.as_ref().and_then(|l| span_of(l, &picked)))
+            .unwrap_or(ORIGINAL_WINDOW)
     });
+    if first_visit {
+        // Once the API has answered (or failed to), unless the user picked something meanwhile.
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || answer.get().is_none() {
+                return done.unwrap_or(false);
+            }
+            if form.channels.with_untracked(Vec::is_empty) {
+                let listed_channels = listed.with_untracked(|l| {
+                    l.as_ref().map(|l| {
+                        l.channels
+                            .iter()
+                            .map(|c| c.channel.clone())
+                            .collect::<Vec<_>>()
+                    })
+                });
+                let mut channels = listed_channels
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(Channel::known);
+                channels.sort_by_key(|c| (c.known_rank(), c.clone()));
+                form.channels.set(channels);
+                let (from, to) = window.get_untracked();
+                form.set_range(from, to);
+            }
+            true
+        });
+    }
 
     let problems = Signal::derive(move || form.problems());
     let messages = Signal::derive(move || {
@@ -58,7 +85,11 @@ pub fn App() -> impl IntoView {
             .iter()
             .map(|w| format!("Link: {w}"))
             .collect();
-        all.extend(problems.get().into_iter().filter(|p| p != NO_CHANNEL));
+        all.extend(listing_error.get());
+        all.extend(problems.get().into_iter().filter_map(|p| match p {
+            Problem::Invalid(message) => Some(message),
+            Problem::NoChannel => None,
+        }));
         snapshot.with(|s| {
             for c in &s.channels {
                 if let Some(e) = &c.error {
@@ -73,13 +104,11 @@ pub fn App() -> impl IntoView {
     });
 
     let link_default_api = default_api.clone();
-    let start = {
-        move || {
-            if let Ok(plan) = form.plan() {
-                link::replace_url(&form.view_state(&link_default_api));
-                if let Err(e) = loader.load(&plan) {
-                    web_sys::console::error_1(&e.into());
-                }
+    let start = move || {
+        if let Some(plan) = form.plan() {
+            link::replace_url(&form.view_state(&link_default_api));
+            if let Err(e) = loader.load(&plan) {
+                link_warnings.update(|w| w.push(e));
             }
         }
     };
@@ -109,17 +138,16 @@ pub fn App() -> impl IntoView {
     let on_resume = Callback::new(move |()| loader.resume());
     // How the charts show the data goes into the link as it changes (the rest of the form on Load).
     let chart_default_api = default_api.clone();
-    Effect::new(move |seen: Option<()>| {
-        form.iv.track();
-        form.view.track();
-        form.zoom.track();
-        if seen.is_some() {
-            link::replace_url(&form.view_state(&chart_default_api));
-        }
-    });
+    Effect::watch(
+        move || (form.iv.get(), form.view.get(), form.zoom.get()),
+        move |_, _, _| link::replace_url(&form.view_state(&chart_default_api)),
+        false,
+    );
     if autoload {
         start();
     }
+    let status = Signal::derive(move || snapshot.with(|s| s.status));
+    let channels = loader.channels();
 
     view! {
         <header class="topbar">
@@ -136,24 +164,39 @@ pub fn App() -> impl IntoView {
                 <ChannelPicker selected=form.channels listed />
                 <TimeRange form window />
                 <LoadBar
-                    status=Signal::derive(move || snapshot.with(|s| s.status))
+                    status
                     k=form.k
                     can_load=Signal::derive(move || problems.with(Vec::is_empty))
                     on_load on_cancel on_resume on_copy
                     copied=copied.into()
                 />
                 <IntervalPicker iv=form.iv view=form.view zoom=form.zoom />
+                <Show when=move || status.get() == Status::Idle && channels.with(Vec::is_empty)>
+                    <p class="hint" data-testid="hint">
+                        "Pick channels and a time range, then Load: pages arrive with live progress, and the link \
+                         keeps the whole view to share."
+                    </p>
+                </Show>
             </section>
             <Messages messages />
             <ProgressView snapshot />
-            <ComparePanel loader snapshot form />
-            <For each=move || snapshot.with(|s| s.channels.iter().map(|c| c.channel.clone()).collect::<Vec<_>>())
-                key=|c| c.clone() let(channel)>
-                <ChannelPanel channel loader snapshot form />
+            <ComparePanel channels form />
+            <For each=move || channels.get() key=|c| c.key() let(data)>
+                <ChannelPanel data form status />
             </For>
-            <Summary snapshot tz=form.tz.into() />
+            <Summary snapshot channels tz=form.tz.into() />
         </main>
     }
+}
+
+/// The span of the picked channels' data (of every listed channel when none is picked).
+fn span_of(listing: &Listing, picked: &[Channel]) -> Option<(i64, i64)> {
+    listing
+        .channels
+        .iter()
+        .filter(|c| picked.is_empty() || picked.contains(&c.channel))
+        .filter_map(|c| Some((c.first?, c.last?)))
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
 }
 
 /// `https://abc.execute-api.us-east-1.amazonaws.com/prod` → `abc.execute-api.us-east-1.amazonaws.com`.

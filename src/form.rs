@@ -6,23 +6,24 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::Interval;
-use tickscope_core::{
-    ChannelKind, PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
-    format_with_offset, parse_iso,
-};
+use tickscope_core::{Channel, ORIGINAL_WINDOW, PriceView, TzMode, ViewState, parse_time};
 
 use crate::loader::LoadPlan;
+use crate::time::time_text;
 
-/// Not an error on a fresh page: Load stays disabled until a channel is picked.
-pub const NO_CHANNEL: &str = "Pick at least one channel";
-
-/// The original data window, used when the API cannot say what it holds.
-pub const DATA_WINDOW: (i64, i64) = (1_647_830_700_000_000, 1_647_844_020_000_000);
+/// What stops a load.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// No channel is picked: Load stays disabled, but a fresh page is not in error.
+    NoChannel,
+    /// Something to fix, said so.
+    Invalid(String),
+}
 
 #[derive(Clone, Copy)]
 pub struct Form {
     pub api: RwSignal<String>,
-    pub channels: RwSignal<Vec<String>>,
+    pub channels: RwSignal<Vec<Channel>>,
     pub from: RwSignal<String>,
     pub to: RwSignal<String>,
     pub tz: RwSignal<TzMode>,
@@ -40,8 +41,8 @@ impl Form {
     pub fn new(view: &ViewState, default_api: &str) -> Self {
         let tz = view.tz;
         let (from, to) = (
-            view.from.unwrap_or(DATA_WINDOW.0),
-            view.to.unwrap_or(DATA_WINDOW.1),
+            view.from.unwrap_or(ORIGINAL_WINDOW.0),
+            view.to.unwrap_or(ORIGINAL_WINDOW.1),
         );
         Self {
             api: RwSignal::new(view.api.clone().unwrap_or_else(|| default_api.to_owned())),
@@ -59,37 +60,46 @@ impl Form {
 
     /// The range as µs, or what is wrong with it.
     pub fn range(&self) -> Result<(i64, i64), String> {
-        let from = parse_time(&self.from.get()).map_err(|e| format!("From: {e}"))?;
-        let to = parse_time(&self.to.get()).map_err(|e| format!("To: {e}"))?;
+        let read = |name: &str, text: String| {
+            parse_time(&text).map_err(|why| {
+                format!(
+                    "{name} {text:?} {why} (expected e.g. 2022-03-21T02:45:00Z, or microseconds)"
+                )
+            })
+        };
+        let from = read("From", self.from.get())?;
+        let to = read("To", self.to.get())?;
         if from > to {
             return Err("From is after To: pick a start before the end".into());
         }
         Ok((from, to))
     }
 
-    /// Everything that stops a load, explained; empty when the form is valid.
-    pub fn problems(&self) -> Vec<String> {
+    /// Everything that stops a load; empty when the form is valid.
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         if let Err(e) = self.range() {
-            problems.push(e);
+            problems.push(Problem::Invalid(e));
         }
-        if self.channels.get().is_empty() {
-            problems.push(NO_CHANNEL.into());
+        if self.channels.with(Vec::is_empty) {
+            problems.push(Problem::NoChannel);
         }
         let api = self.api.get();
         if !(api.starts_with("http://") || api.starts_with("https://")) {
-            problems.push(format!("API base {api:?} is not an http(s) URL"));
+            problems.push(Problem::Invalid(format!(
+                "API base {api:?} is not an http(s) URL"
+            )));
         }
         problems
     }
 
-    pub fn plan(&self) -> Result<LoadPlan, Vec<String>> {
-        let problems = self.problems();
-        let (from, to) = self.range().map_err(|_| problems.clone())?;
-        if !problems.is_empty() {
-            return Err(problems);
+    /// The load the form describes, when it is valid.
+    pub fn plan(&self) -> Option<LoadPlan> {
+        if !self.problems().is_empty() {
+            return None;
         }
-        Ok(LoadPlan {
+        let (from, to) = self.range().ok()?;
+        Some(LoadPlan {
             base: self.api.get(),
             channels: self.channels.get(),
             from,
@@ -104,12 +114,7 @@ impl Form {
         let range = self.range().ok();
         ViewState {
             api: (api != default_api).then_some(api),
-            channels: self
-                .channels
-                .get()
-                .into_iter()
-                .filter(|c| ChannelKind::of(c).is_some())
-                .collect(),
+            channels: self.channels.get(),
             from: range.map(|r| r.0),
             to: range.map(|r| r.1),
             tz: self.tz.get(),
@@ -136,38 +141,4 @@ impl Form {
             self.set_range(from, to);
         }
     }
-}
-
-/// A time as the inputs show it: ISO 8601 in UTC or with the browser's offset at that instant.
-pub fn time_text(us: i64, tz: TzMode) -> String {
-    match tz {
-        TzMode::Utc => format_iso(us),
-        TzMode::Local => format_iso_with_offset(us, local_offset_minutes(us)),
-    }
-}
-
-/// A time for reading: `2022-03-21 02:45:00 UTC`, or in the browser's time zone with its offset.
-pub fn show_time(us: i64, tz: TzMode) -> String {
-    match tz {
-        TzMode::Utc => format_utc(us),
-        TzMode::Local => format_with_offset(us, local_offset_minutes(us)),
-    }
-}
-
-/// Local time minus UTC at `us`, in minutes (east positive).
-pub fn local_offset_minutes(us: i64) -> i32 {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((us / 1000) as f64));
-    -(date.get_timezone_offset() as i32)
-}
-
-/// An ISO 8601 time (`2022-03-21T02:45:00Z`, or with an offset) or raw microseconds.
-pub fn parse_time(text: &str) -> Result<i64, String> {
-    let text = text.trim();
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return text
-            .parse()
-            .map_err(|_| format!("{text} is too large for microseconds"));
-    }
-    parse_iso(text)
-        .map_err(|e| format!("{e} (expected e.g. 2022-03-21T02:45:00Z, or microseconds)"))
 }

@@ -10,6 +10,7 @@ pub mod download;
 pub mod form;
 pub mod link;
 pub mod loader;
+pub mod time;
 pub mod visibility;
 
 /// Mounts the app on the page's body.

@@ -6,10 +6,10 @@
 use std::cell::Cell;
 
 use tickscope::api::{get_bytes, sleep};
-use tickscope::form::{parse_time, time_text};
 use tickscope::link::{current_query, replace_url};
 use tickscope::loader::fetch_page::{FetchContext, Fetched, fetch_page};
-use tickscope_core::{Backoff, TzMode, ViewState};
+use tickscope::time::time_text;
+use tickscope_core::{Backoff, TzMode, ViewState, parse_time};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::AbortController;
 
@@ -25,9 +25,12 @@ fn data_url(body: &str) -> String {
 #[wasm_bindgen_test]
 async fn a_body_arrives_as_bytes() {
     let controller = AbortController::new().unwrap();
-    let answer = get_bytes(&data_url(r#"{"Items":[],"Count":0}"#), &controller.signal())
-        .await
-        .unwrap();
+    let answer = get_bytes(
+        &data_url(r#"{"Items":[],"Count":0}"#),
+        Some(&controller.signal()),
+    )
+    .await
+    .unwrap();
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body, br#"{"Items":[],"Count":0}"#);
 }
@@ -37,7 +40,7 @@ async fn an_aborted_request_fails() {
     let controller = AbortController::new().unwrap();
     controller.abort();
     assert!(
-        get_bytes(&data_url("{}"), &controller.signal())
+        get_bytes(&data_url("{}"), Some(&controller.signal()))
             .await
             .is_err()
     );
@@ -138,7 +141,11 @@ fn local_time_text_reads_back_to_the_same_instant() {
         assert_eq!(parse_time(&time_text(us, TzMode::Utc)), Ok(us));
     }
     assert_eq!(parse_time("1647830700000000"), Ok(1_647_830_700_000_000));
-    assert!(parse_time("yesterday").unwrap_err().contains("expected"));
+    assert!(
+        parse_time("yesterday")
+            .unwrap_err()
+            .contains("is not a time")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -4,13 +4,18 @@ use charming::Chart;
 use charming::component::{Axis, Legend};
 use charming::element::{AxisLabel, AxisType};
 use charming::series::Line;
-use tickscope_core::ZoomFrame;
 use tickscope_core::aggregate::Compare;
+use tickscope_core::{TzMode, ZoomFrame};
+use wasm_bindgen::JsValue;
 
-use super::{ms, time_chart};
+use super::{finish, ms, time_chart};
 
 /// One line per `(name, series)`, on one percent scale.
-pub fn compare_chart(series: &[(String, Compare)], frame: &ZoomFrame) -> Chart {
+pub fn compare_options(series: &[(String, Compare)], frame: &ZoomFrame, tz: TzMode) -> JsValue {
+    finish(&compare_chart(series, frame), tz)
+}
+
+fn compare_chart(series: &[(String, Compare)], frame: &ZoomFrame) -> Chart {
     let names: Vec<&str> = series.iter().map(|(name, _)| name.as_str()).collect();
     let mut chart = time_chart(frame).legend(Legend::new().data(names)).y_axis(
         Axis::new()

@@ -1,5 +1,6 @@
 //! One ECharts instance per chart container: created on the first draw, updated in place afterwards, linked to
-//! the other charts (zoom and hover), resized with the window, exported as PNG, disposed with its view.
+//! the other time charts (zoom and hover), resized with the window, exported as PNG, disposed with the component
+//! that made it.
 
 use std::cell::RefCell;
 
@@ -12,47 +13,66 @@ use super::echarts::{self, Instance};
 /// The charts that zoom and hover together: every chart with a time axis.
 const GROUP: &str = "tickscope";
 
-/// A JS callback the instance holds (tooltip formatter, event handler).
+/// A JS callback an instance holds (tooltip formatter, event handler).
 pub type Callback = Closure<dyn Fn(JsValue) -> JsValue>;
 
+/// A chart: a copyable handle to its instance, for the component that draws it and the box that shows it.
+#[derive(Clone, Copy)]
+pub struct Chart(StoredValue<ChartInstance, LocalStorage>);
+
 /// Not `Clone`: a clone would share the instance, and two containers would draw into one.
-#[derive(Default)]
 pub struct ChartInstance {
+    id: String,
+    /// The `datazoom` handler of a chart that zooms with the others.
+    on_zoom: Option<Callback>,
     echarts: RefCell<Option<Instance>>,
-    /// Callbacks ECharts may call while the instance lives.
-    callbacks: RefCell<Vec<Callback>>,
 }
 
-impl ChartInstance {
-    /// Draws `option` into the element with id `container`, reusing the instance already there. Series missing
-    /// from `option` are removed; zoom and other components keep their state. With `on_zoom`, a new instance
-    /// joins the linked group and gets the handler it makes for its `datazoom` events (made once, at creation).
-    pub fn draw(&self, container: &str, option: &JsValue, on_zoom: Option<&dyn Fn() -> Callback>) {
-        let mut slot = self.echarts.borrow_mut();
-        if slot.is_none() {
-            let Some(element) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(container))
-            else {
-                return;
-            };
-            let instance = echarts::init(&element, if is_dark() { "dark" } else { "" });
-            if let Some(make_handler) = on_zoom {
-                instance.set_group(GROUP);
-                echarts::connect(GROUP);
-                let handler = make_handler();
-                instance.on("datazoom", handler.as_ref().unchecked_ref());
-                self.keep(handler);
-            }
-            *slot = Some(instance);
-        }
-        if let Some(instance) = slot.as_ref() {
-            instance.set_option(option, &replace_series());
-        }
+impl Chart {
+    /// The chart in the element with id `id`, resized with the window and disposed with the calling component.
+    /// With `on_zoom`, it joins the linked group and gets `on_zoom` for its `datazoom` events.
+    pub fn new(id: String, on_zoom: Option<Callback>) -> Self {
+        let chart = Self(StoredValue::new_local(ChartInstance {
+            id,
+            on_zoom,
+            echarts: RefCell::new(None),
+        }));
+        let resize = window_event_listener(leptos::ev::resize, move |_| chart.resize());
+        on_cleanup(move || {
+            resize.remove();
+            chart.dispose();
+        });
+        chart
     }
 
-    fn keep(&self, callback: Callback) {
-        self.callbacks.borrow_mut().push(callback);
+    pub fn id(&self) -> String {
+        self.0.with_value(|c| c.id.clone())
+    }
+
+    /// Draws `option`, reusing the instance. Series missing from `option` are removed; zoom and other components
+    /// keep their state.
+    pub fn draw(&self, option: &JsValue) {
+        self.0.with_value(|chart| {
+            let mut slot = chart.echarts.borrow_mut();
+            if slot.is_none() {
+                let Some(element) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&chart.id))
+                else {
+                    return;
+                };
+                let instance = echarts::init(&element, if is_dark() { "dark" } else { "" });
+                if let Some(handler) = &chart.on_zoom {
+                    instance.set_group(GROUP);
+                    echarts::connect(GROUP);
+                    instance.on("datazoom", handler.as_ref().unchecked_ref());
+                }
+                *slot = Some(instance);
+            }
+            if let Some(instance) = slot.as_ref() {
+                instance.set_option(option, &replace_series());
+            }
+        });
     }
 
     /// The chart as a PNG data URL at twice its size, on the page's background.
@@ -63,33 +83,26 @@ impl ChartInstance {
         let _ = set("pixelRatio", 2.into());
         let surface = if is_dark() { "#171b21" } else { "#ffffff" };
         let _ = set("backgroundColor", surface.into());
-        Some(self.echarts.borrow().as_ref()?.get_data_url(&options))
+        self.0
+            .with_value(|c| Some(c.echarts.borrow().as_ref()?.get_data_url(&options)))
     }
 
-    pub fn resize(&self) {
-        if let Some(instance) = self.echarts.borrow().as_ref() {
-            instance.resize();
-        }
+    fn resize(&self) {
+        self.0.try_with_value(|c| {
+            if let Some(instance) = c.echarts.borrow().as_ref() {
+                instance.resize();
+            }
+        });
     }
 
-    /// Frees the instance (its canvas, listeners and memory), then the callbacks it held.
-    pub fn dispose(&self) {
-        if let Some(instance) = self.echarts.borrow_mut().take() {
-            instance.dispose();
-        }
-        self.callbacks.borrow_mut().clear();
+    /// Frees the instance (its canvas, listeners and memory) before the callbacks it holds go.
+    fn dispose(&self) {
+        self.0.try_with_value(|c| {
+            if let Some(instance) = c.echarts.borrow_mut().take() {
+                instance.dispose();
+            }
+        });
     }
-}
-
-/// Resizes the charts with the window, and disposes them when the calling component goes away.
-pub fn manage(instances: StoredValue<Vec<ChartInstance>, LocalStorage>) {
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        instances.with_value(|all| all.iter().for_each(ChartInstance::resize));
-    });
-    on_cleanup(move || {
-        resize.remove();
-        instances.with_value(|all| all.iter().for_each(ChartInstance::dispose));
-    });
 }
 
 /// `setOption`'s settings: replace the series (a draw may add or drop the trade points), merge the rest.

@@ -1,10 +1,11 @@
-//! Charts: core aggregates turned into charming options (pure functions), and the ECharts instances that draw them.
+//! Charts: core aggregates turned into finished ECharts options (pure functions of the aggregates and the look:
+//! each module returns the option object `setOption` takes, callbacks included), and the ECharts instances that
+//! draw them ([`instance`]). Components never touch an option's paths.
 
 pub mod compare;
-pub mod echarts;
+mod echarts;
 pub mod instance;
 pub mod orders;
-pub mod panel;
 pub mod redraw;
 pub mod tooltip;
 pub mod trades;
@@ -13,11 +14,21 @@ pub mod zoom;
 use charming::Chart;
 use charming::component::{Axis, DataZoom, DataZoomType, Grid};
 use charming::element::{AxisType, Tooltip, Trigger};
-use tickscope_core::{TzMode, ZoomFrame};
+use tickscope_core::aggregate::Interval;
+use tickscope_core::{PriceView, TzMode, ZoomFrame};
 use wasm_bindgen::JsValue;
 
 pub const BUY: &str = "#16a34a";
 pub const SELL: &str = "#dc2626";
+
+/// What the user chose for the charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub tz: TzMode,
+    pub view: PriceView,
+    /// `None`: automatic.
+    pub iv: Option<Interval>,
+}
 
 /// A chart on the page's own background, in light and dark themes alike. No animation: charts are redrawn
 /// while pages arrive, and each animated update would repaint every frame for its duration (measured: ECharts
@@ -61,14 +72,22 @@ fn ms(us: i64) -> f64 {
 }
 
 /// `chart` as the option object `setOption` takes, with times shown in `tz` (charming has no `useUTC`).
-pub fn to_js(chart: &Chart, tz: TzMode) -> JsValue {
-    let option = serde_wasm_bindgen::to_value(chart).unwrap_or(JsValue::NULL);
+fn finish(chart: &Chart, tz: TzMode) -> JsValue {
+    let option = to_js(chart);
     set(&option, &["useUTC"], (tz == TzMode::Utc).into());
     option
 }
 
-/// Sets `option.<path>` (names, or indices of arrays as digits) to `value`, where the path exists.
-pub fn set(option: &JsValue, path: &[&str], value: JsValue) {
+/// `value` as plain JS values: maps as objects (ECharts reads no `Map`), as JSON would give them.
+fn to_js(value: &impl serde::Serialize) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Sets `option.<path>` (names, or indices of arrays as digits) to `value`, where the path exists: for what
+/// charming cannot say (callbacks, candle colours).
+fn set(option: &JsValue, path: &[&str], value: JsValue) {
     let Some((last, parents)) = path.split_last() else {
         return;
     };

@@ -1,84 +1,144 @@
 //! An orders channel: where orders sit (a heatmap of price × time weighted by amount, bids and asks), and the
-//! order flow per interval. The heatmap's axes are categories (ECharts draws heatmaps on no other), so it
-//! follows the zoom of the time charts rather than zooming itself.
+//! order flow per interval, both on the load's time axis and zooming with the other charts.
+//!
+//! ECharts draws its heatmap series on category axes only, so the heatmap is a custom series of rectangles on a
+//! time axis and a price axis; the function that draws a cell is a Rust closure (the page's CSP forbids building
+//! one from text), made once.
 
 use charming::Chart;
-use charming::component::{Axis, Grid, Legend, VisualMap};
-use charming::datatype::DataPoint;
-use charming::element::{AxisLabel, AxisType, ItemStyle, Tooltip};
-use charming::series::{Bar, Heatmap as HeatmapSeries, Line};
-use tickscope_core::ZoomFrame;
-use tickscope_core::aggregate::{BySide, Flow, Heatmap};
+use charming::component::{Axis, Legend, VisualMap, VisualMapChannel};
+use charming::element::{AxisType, ItemStyle};
+use charming::series::{Bar, Line};
+use serde_json::json;
+use tickscope_core::aggregate::{BySide, Flow, Heatmap, HeatmapParams, Interval, flow, heatmap};
+use tickscope_core::{Columns, ZoomFrame};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
 
-use super::{BUY, SELL, chart, ms, time_chart};
+use super::{BUY, Look, SELL, finish, ms, set, time_chart, to_js};
 
-/// Bids and asks as two heatmap series over the same grid, each with its own colour scale; columns labelled
-/// by `time_label` (µs → text in the chosen time zone).
-pub fn orders_chart(heatmap: &Heatmap, time_label: impl Fn(i64) -> String) -> Chart {
-    let times: Vec<String> = heatmap.time.iter().map(|&t| time_label(t)).collect();
-    let prices: Vec<String> = heatmap
-        .price_edges
-        .windows(2)
-        .map(|e| format!("{:.2}", e[0]))
-        .collect();
-    let cells = |weights: &[f32]| -> Vec<Vec<DataPoint>> {
-        let mut out = Vec::new();
-        for column in 0..heatmap.columns {
-            for row in 0..heatmap.rows {
-                let w = weights[heatmap.index(column, row)];
-                if w > 0.0 {
-                    out.push(vec![
-                        (column as f64).into(),
-                        (row as f64).into(),
-                        f64::from(w).into(),
-                    ]);
-                }
-            }
-        }
-        out
+/// The order heatmap's and the order flow's options over `frame`'s window.
+pub fn orders_options(
+    chunks: &[&Columns],
+    frame: &ZoomFrame,
+    interval: Interval,
+    look: Look,
+) -> [JsValue; 2] {
+    let (w0, w1) = frame.window;
+    let params = HeatmapParams {
+        interval: look.iv,
+        ..HeatmapParams::default()
     };
-    let scale = |series: f64, color: &str| {
+    let map = heatmap(chunks, w0, w1, &params);
+    [
+        heatmap_options(&map, frame, look),
+        finish(&flow_chart(&flow(chunks, w0, w1, interval), frame), look.tz),
+    ]
+}
+
+/// Bids and asks as two series of cells over the same grid, each with its own colour scale.
+fn heatmap_options(map: &Heatmap, frame: &ZoomFrame, look: Look) -> JsValue {
+    // From a faint tint of the side's colour to the colour itself: a fade to transparent black would grey it.
+    let scale = |series: f64, faint: &str, color: &str| {
         VisualMap::new()
             .show(false)
             .series_index(series)
+            .dimension(2)
             .min(0)
-            .max(f64::from(heatmap.max_weight.max(f32::MIN_POSITIVE)))
-            .in_range(
-                charming::component::VisualMapChannel::new().color(vec!["rgba(0,0,0,0)", color]),
-            )
+            .max(f64::from(map.max_weight.max(f32::MIN_POSITIVE)))
+            .in_range(VisualMapChannel::new().color(vec![faint, color]))
     };
-    chart()
-        .grid(Grid::new().left("10%").right("3%").top("12%").bottom("18%"))
+    let chart = time_chart(frame)
         .legend(Legend::new().data(vec!["Bids", "Asks"]))
-        .tooltip(Tooltip::new())
-        .x_axis(Axis::new().type_(AxisType::Category).data(times))
-        // About ten price labels, whatever the number of rows (ECharts would print every one).
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .axis_label(AxisLabel::new().interval((heatmap.rows / 10) as f64))
-                .data(prices),
-        )
-        .visual_map(scale(0.0, BUY))
-        .visual_map(scale(1.0, SELL))
-        // The series' own colour only paints its legend icon; cells take the visual map's.
-        .series(
-            HeatmapSeries::new()
-                .name("Bids")
-                .item_style(ItemStyle::new().color(BUY))
-                .data(cells(&heatmap.bids)),
-        )
-        .series(
-            HeatmapSeries::new()
-                .name("Asks")
-                .item_style(ItemStyle::new().color(SELL))
-                .data(cells(&heatmap.asks)),
-        )
+        .y_axis(Axis::new().type_(AxisType::Value).scale(true).name("price"))
+        .visual_map(scale(0.0, "rgba(22,163,74,0.06)", BUY))
+        .visual_map(scale(1.0, "rgba(220,38,38,0.06)", SELL));
+    let option = finish(&chart, look.tz);
+    let series = |name: &str, color: &str, weights: &[f32]| {
+        json!({
+            "type": "custom",
+            "name": name,
+            "itemStyle": { "color": color },
+            // x: the cell's start and end, y: its low and high price, so the axes take in whole cells.
+            "encode": { "x": [0, 3], "y": [1, 4], "tooltip": [2] },
+            "data": cells(map, weights),
+        })
+    };
+    let all = json!([
+        series("Bids", BUY, &map.bids),
+        series("Asks", SELL, &map.asks)
+    ]);
+    let all = to_js(&all);
+    RENDER_CELL.with(|render| {
+        for i in 0..2 {
+            let series = js_sys::Reflect::get(&all, &i.into()).unwrap_or(JsValue::NULL);
+            set(&series, &["renderItem"], render.as_ref().clone());
+        }
+    });
+    set(&option, &["series"], all);
+    // An item tooltip: the axis tooltip of a time chart has nothing to say about a cell.
+    set(&option, &["tooltip", "trigger"], "item".into());
+    option
+}
+
+/// `[start ms, low price, weight, end ms, high price]` of every cell with a weight.
+fn cells(map: &Heatmap, weights: &[f32]) -> Vec<[f64; 5]> {
+    let width = map.interval.micros();
+    let mut out = Vec::new();
+    for column in 0..map.columns {
+        let start = map.time[column];
+        for row in 0..map.rows {
+            let w = weights[map.index(column, row)];
+            if w > 0.0 {
+                out.push([
+                    ms(start),
+                    map.price_edges[row],
+                    f64::from(w),
+                    ms(start.saturating_add(width)),
+                    map.price_edges[row + 1],
+                ]);
+            }
+        }
+    }
+    out
+}
+
+thread_local! {
+    /// ECharts' `renderItem` for a cell: a rectangle from `(start, high)` to `(end, low)`, in the colour the
+    /// series' visual map gives its weight.
+    static RENDER_CELL: Closure<dyn Fn(JsValue, JsValue) -> JsValue> =
+        Closure::new(|_params: JsValue, api: JsValue| render_cell(&api).unwrap_or(JsValue::NULL));
+}
+
+fn render_cell(api: &JsValue) -> Option<JsValue> {
+    let call = |name: &str, arg: &JsValue| -> Option<JsValue> {
+        let f: js_sys::Function = js_sys::Reflect::get(api, &name.into()).ok()?.into();
+        f.call1(api, arg).ok()
+    };
+    let value = |dim: u32| call("value", &dim.into());
+    let point = |x: Option<JsValue>, y: Option<JsValue>| -> Option<(f64, f64)> {
+        let at = call("coord", &js_sys::Array::of2(&x?, &y?).into())?;
+        let at = js_sys::Array::from(&at);
+        Some((at.get(0).as_f64()?, at.get(1).as_f64()?))
+    };
+    let (x0, y0) = point(value(0), value(4))?;
+    let (x1, y1) = point(value(3), value(1))?;
+    let fill = call("visual", &"color".into())?;
+    let shape =
+        json!({ "x": x0, "y": y0, "width": (x1 - x0).max(1.0), "height": (y1 - y0).max(1.0) });
+    let item = js_sys::Object::new();
+    let put = |key: &str, v: &JsValue| js_sys::Reflect::set(&item, &key.into(), v).ok();
+    put("type", &"rect".into())?;
+    put("shape", &to_js(&shape))?;
+    let style = js_sys::Object::new();
+    js_sys::Reflect::set(&style, &"fill".into(), &fill).ok()?;
+    put("style", &style.into())?;
+    Some(item.into())
 }
 
 /// Created, changed and deleted events per interval, stacked; the amount added on each side as lines on a
 /// second axis.
-pub fn flow_chart(flow: &Flow, frame: &ZoomFrame) -> Chart {
+fn flow_chart(flow: &Flow, frame: &ZoomFrame) -> Chart {
     let series = |name: &str, color: &str, counts: Vec<u64>| {
         let data: Vec<Vec<f64>> = flow
             .start
@@ -111,17 +171,17 @@ pub fn flow_chart(flow: &Flow, frame: &ZoomFrame) -> Chart {
     };
     time_chart(frame)
         .legend(Legend::new().data(vec![
-            "created",
-            "changed",
-            "deleted",
-            "added bids",
-            "added asks",
+            "Created",
+            "Changed",
+            "Deleted",
+            "Added, bids",
+            "Added, asks",
         ]))
         .y_axis(Axis::new().type_(AxisType::Value).name("events"))
         .y_axis(Axis::new().type_(AxisType::Value).name("amount added"))
-        .series(series("created", "#2563eb", total(&flow.created)))
-        .series(series("changed", "#f59e0b", total(&flow.changed)))
-        .series(series("deleted", "#6b7280", total(&flow.deleted)))
-        .series(added("added bids", BUY, &flow.added.buy))
-        .series(added("added asks", SELL, &flow.added.sell))
+        .series(series("Created", "#2563eb", total(&flow.created)))
+        .series(series("Changed", "#f59e0b", total(&flow.changed)))
+        .series(series("Deleted", "#6b7280", total(&flow.deleted)))
+        .series(added("Added, bids", BUY, &flow.added.buy))
+        .series(added("Added, asks", SELL, &flow.added.sell))
 }

@@ -1,9 +1,21 @@
-//! Redrawing charts while pages arrive: a few times a second at most, never so often that drawing crowds out
-//! loading, and always once after the last change.
+//! Redrawing charts: one memo of everything a draw reads (the look, the zoom, the data's version) drives one
+//! throttled redraw, so a setting read by the draw cannot be missed. While pages arrive, a few redraws a second at
+//! most, never so often that drawing crowds out loading, and always one after the last change.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
+
+use super::Look;
+
+/// Everything a panel's draw depends on. `deferred`: the panel is out of sight while loading, and waits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DrawInputs {
+    pub look: Look,
+    pub zoom: Option<(i64, i64)>,
+    pub version: u64,
+    pub deferred: bool,
+}
 
 /// Redraws while loading come at most this often.
 const REDRAW_MS: f64 = 400.0;
@@ -12,13 +24,12 @@ const REDRAW_MS: f64 = 400.0;
 /// main thread, which the load needs for its pages (measured: redrawing every 400 ms made a full load 2× slower).
 const QUIET_FACTOR: f64 = 4.0;
 
-/// Runs `draw` after every change of what `track` reads, throttled as above.
-pub fn throttled_redraw(track: impl Fn() + 'static, draw: impl Fn() + Clone + 'static) {
+/// Runs `draw` with the latest inputs after every change of `inputs` (unless deferred), throttled as above.
+pub fn throttled_redraw(inputs: Memo<DrawInputs>, draw: impl Fn(DrawInputs) + Clone + 'static) {
     let next_at = StoredValue::new(0.0f64);
     let pending = StoredValue::new(false);
     Effect::new(move |_| {
-        track();
-        if pending.get_value() {
+        if inputs.get().deferred || pending.get_value() {
             return;
         }
         pending.set_value(true);
@@ -27,8 +38,12 @@ pub fn throttled_redraw(track: impl Fn() + 'static, draw: impl Fn() + Clone + 's
         set_timeout(
             move || {
                 pending.set_value(false);
+                // The component may be gone, and the inputs with it.
+                let Some(latest) = inputs.try_get_untracked().filter(|i| !i.deferred) else {
+                    return;
+                };
                 let started = js_sys::Date::now();
-                draw();
+                draw(latest);
                 let took = js_sys::Date::now() - started;
                 next_at.set_value(started + REDRAW_MS.max(took * (1.0 + QUIET_FACTOR)));
             },

@@ -8,14 +8,15 @@ use std::rc::Rc;
 
 use tickscope_core::TzMode;
 use tickscope_core::aggregate::{Candle, Candles};
+use tickscope_core::format::grouped;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
 use super::instance::Callback;
-use crate::form::show_time;
+use crate::time::show_time;
 
-/// What the tooltip reads: the candles last drawn and the time zone.
-pub type TooltipData = Rc<RefCell<Option<(Candles, TzMode)>>>;
+/// What the tooltip reads: the candles last drawn, the time zone, and the market's price decimals.
+pub type TooltipData = Rc<RefCell<Option<(Candles, TzMode, usize)>>>;
 
 /// The formatter: ECharts' axis tooltip parameters in, HTML out.
 pub fn candle_tooltip(data: TooltipData) -> Callback {
@@ -32,9 +33,14 @@ pub fn candle_tooltip(data: TooltipData) -> Callback {
         else {
             return JsValue::from_str("");
         };
-        let text = data.borrow().as_ref().and_then(|(candles, tz)| {
+        let text = data.borrow().as_ref().and_then(|(candles, tz, decimals)| {
             let candle = candle_at(candles, ms as i64 * 1000)?;
-            Some(candle_html(&candle, candles.interval.name(), *tz))
+            Some(candle_html(
+                &candle,
+                candles.interval.name(),
+                *tz,
+                *decimals,
+            ))
         });
         JsValue::from_str(&text.unwrap_or_default())
     })
@@ -48,18 +54,19 @@ fn candle_at(candles: &Candles, us: i64) -> Option<Candle> {
 }
 
 /// The candle as the tooltip shows it (numbers only: nothing here comes from the user).
-fn candle_html(c: &Candle, interval: &str, tz: TzMode) -> String {
+fn candle_html(c: &Candle, interval: &str, tz: TzMode, decimals: usize) -> String {
     let row =
         |name: &str, value: String| format!("<tr><td>{name}</td><td align=right>{value}</td></tr>");
+    let price = |p: f64| grouped(p, decimals);
     let rows = [
-        row("Open", c.open.to_string()),
-        row("High", c.high.to_string()),
-        row("Low", c.low.to_string()),
-        row("Close", c.close.to_string()),
-        row("VWAP", format!("{:.2}", c.vwap)),
-        row("Buy volume", format!("{:.8}", c.buy_volume)),
-        row("Sell volume", format!("{:.8}", c.sell_volume)),
-        row("Trades", c.count.to_string()),
+        row("Open", price(c.open)),
+        row("High", price(c.high)),
+        row("Low", price(c.low)),
+        row("Close", price(c.close)),
+        row("VWAP", price(c.vwap)),
+        row("Buy volume", grouped(c.buy_volume, 4)),
+        row("Sell volume", grouped(c.sell_volume, 4)),
+        row("Trades", grouped(c.count as f64, 0)),
     ]
     .concat();
     format!(

@@ -5,18 +5,45 @@ use charming::Chart;
 use charming::component::{Axis, Legend};
 use charming::element::{AxisType, ItemStyle};
 use charming::series::{Bar, Candlestick, Line, Scatter};
-use tickscope_core::aggregate::{Candle, Candles, TradePoint};
-use tickscope_core::{PriceView, Side, ZoomFrame};
+use tickscope_core::aggregate::{
+    Candle, Candles, Interval, TradePoint, candles, trade_count, trades,
+};
+use tickscope_core::{Columns, PriceView, Side, ZoomFrame};
 use wasm_bindgen::JsValue;
 
-use super::{BUY, SELL, ms, set, time_chart};
+use super::{BUY, Look, SELL, finish, ms, set, time_chart};
 
 /// Below this many visible trades, each is drawn as a point.
-pub const MAX_POINTS: usize = 2_000;
+const MAX_POINTS: usize = 2_000;
+
+/// The price and volume charts' options over `frame`'s window, with `tooltip` as their formatter, and the candles
+/// they show (for the tooltip to read).
+pub fn trades_options(
+    chunks: &[&Columns],
+    frame: &ZoomFrame,
+    interval: Interval,
+    look: Look,
+    tooltip: &JsValue,
+) -> ([JsValue; 2], Candles) {
+    let (w0, w1) = frame.window;
+    let c = candles(chunks, w0, w1, interval);
+    let points: Vec<_> = if trade_count(chunks, w0, w1) <= MAX_POINTS {
+        trades(chunks, w0, w1).collect()
+    } else {
+        Vec::new()
+    };
+    let price = finish(&price_chart(&c, &points, look.view, frame), look.tz);
+    colour_candles(&price);
+    let volume = finish(&volume_chart(&c, frame), look.tz);
+    for option in [&price, &volume] {
+        set(option, &["tooltip", "formatter"], tooltip.clone());
+    }
+    ([price, volume], c)
+}
 
 /// Prices per interval (series 0: candles, or the close line) with the VWAP line, and `points` as buys and
 /// sells.
-pub fn price_chart(
+fn price_chart(
     candles: &Candles,
     points: &[TradePoint],
     view: PriceView,
@@ -47,6 +74,7 @@ pub fn price_chart(
     };
     let mut legend = vec![series_name(view), "VWAP"];
     let mut chart = prices
+        // Ticks at round prices: ECharts' nice steps over the data's extent, never the extent itself.
         .y_axis(Axis::new().type_(AxisType::Value).scale(true))
         .series(
             Line::new()
@@ -85,7 +113,7 @@ fn series_name(view: PriceView) -> &'static str {
 }
 
 /// Candles in the dashboard's colours, green up and red down (charming's `Candlestick` has no `itemStyle`).
-pub fn colour_candles(option: &JsValue) {
+fn colour_candles(option: &JsValue) {
     let style = js_sys::Object::new();
     for (key, color) in [
         ("color", BUY),
@@ -99,7 +127,7 @@ pub fn colour_candles(option: &JsValue) {
 }
 
 /// Buy and sell volume (base currency, by taker side), stacked per interval.
-pub fn volume_chart(candles: &Candles, frame: &ZoomFrame) -> Chart {
+fn volume_chart(candles: &Candles, frame: &ZoomFrame) -> Chart {
     time_chart(frame)
         .legend(Legend::new().data(vec!["Buy volume", "Sell volume"]))
         .y_axis(Axis::new().type_(AxisType::Value))

@@ -1,67 +1,64 @@
 //! Channels to load: those `/channels` lists when the API has that route, else the four known ones.
 
 use leptos::prelude::*;
-use tickscope_core::KNOWN_CHANNELS;
+use tickscope_core::Channel;
 
-use crate::api::Channels;
+use crate::api::Listing;
 
 #[component]
 pub fn ChannelPicker(
-    selected: RwSignal<Vec<String>>,
-    listed: Signal<Option<Channels>>,
+    selected: RwSignal<Vec<Channel>>,
+    listed: Signal<Option<Listing>>,
 ) -> impl IntoView {
     let names = move || match listed.get() {
-        Some(channels) if !channels.channels.is_empty() => {
-            let mut listed: Vec<_> = channels
+        Some(listing) if !listing.channels.is_empty() => {
+            let mut listed: Vec<(Channel, Option<u64>)> = listing
                 .channels
                 .into_iter()
                 .map(|c| (c.channel, Some(c.count)))
                 .collect();
             // The known channels first, in their usual order, whatever order the API lists them in.
-            listed.sort_by_key(|(name, _)| {
-                (KNOWN_CHANNELS.iter().position(|k| k == name), name.clone())
-            });
+            listed.sort_by_key(|(channel, _)| (channel.known_rank(), channel.clone()));
             listed
         }
-        _ => KNOWN_CHANNELS
-            .iter()
-            .map(|c| (c.to_string(), None))
-            .collect(),
+        _ => Channel::known().into_iter().map(|c| (c, None)).collect(),
     };
     view! {
         <fieldset class="channels">
             <legend>"Channels"</legend>
-            <For each=names key=|(name, count)| (name.clone(), *count) let((name, count))>
-                <ChannelBox name count selected />
+            <For each=names key=|(channel, count)| (channel.clone(), *count) let((channel, count))>
+                <ChannelBox channel count selected />
             </For>
         </fieldset>
     }
 }
 
 #[component]
-fn ChannelBox(name: String, count: Option<u64>, selected: RwSignal<Vec<String>>) -> impl IntoView {
+fn ChannelBox(
+    channel: Channel,
+    count: Option<u64>,
+    selected: RwSignal<Vec<Channel>>,
+) -> impl IntoView {
+    let testid = format!("pick-{channel}");
+    let label = channel.name().to_owned();
     let checked = {
-        let name = name.clone();
-        move || selected.with(|s| s.contains(&name))
+        let channel = channel.clone();
+        move || selected.with(|s| s.contains(&channel))
     };
-    let toggle = {
-        let name = name.clone();
-        move |ev| {
-            let on = event_target_checked(&ev);
-            selected.update(|s| {
-                s.retain(|c| c != &name);
-                if on {
-                    s.push(name.clone());
-                }
-            });
-        }
+    let toggle = move |ev| {
+        let on = event_target_checked(&ev);
+        selected.update(|s| {
+            s.retain(|c| c != &channel);
+            if on {
+                s.push(channel.clone());
+            }
+        });
     };
-    let testid = format!("pick-{name}");
     view! {
         <label class="channel-box">
             <input type="checkbox" data-testid=testid prop:checked=checked on:change=toggle />
-            <span class="channel-name">{name}</span>
-            {count.map(|n| view! { <span class="muted">{format!(" {n} items")}</span> })}
+            <span class="channel-name">{label}</span>
+            {count.map(|n| view! { <span class="muted">{format!(" {} items", tickscope_core::format::count(n))}</span> })}
         </label>
     }
 }

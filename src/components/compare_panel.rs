@@ -3,34 +3,26 @@
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::{Compare, candles};
-use tickscope_core::{ChannelKind, Columns, ZoomFrame, pair_label};
+use tickscope_core::{ChannelKind, Columns, ZoomFrame};
 
-use crate::charts::compare::compare_chart;
-use crate::charts::instance::{ChartInstance, manage};
+use super::channel_panel::draw_inputs;
+use crate::charts::compare::compare_options;
+use crate::charts::instance::Chart;
 use crate::charts::redraw::throttled_redraw;
-use crate::charts::to_js;
 use crate::charts::zoom::zoom_handler;
 use crate::form::Form;
-use crate::loader::{Loader, Snapshot};
+use crate::loader::ChannelData;
 
 const ID: &str = "chart-compare";
 
 #[component]
-pub fn ComparePanel(loader: Loader, snapshot: Signal<Snapshot>, form: Form) -> impl IntoView {
-    let trades = Memo::new(move |_| {
-        snapshot.with(|s| {
-            s.channels
-                .iter()
-                .filter(|c| ChannelKind::of(&c.channel) == Some(ChannelKind::Trades))
-                .map(|c| c.channel.clone())
-                .collect::<Vec<_>>()
-        })
-    });
+pub fn ComparePanel(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView {
+    let any_trades = Memo::new(move |_| channels.with(|all| trades_of(all).next().is_some()));
     view! {
-        <Show when=move || trades.with(|t| !t.is_empty())>
+        <Show when=move || any_trades.get()>
             <section class="panel compare-panel">
                 <h2>"Compare " <span class="muted">"price change from the start of the visible window, %"</span></h2>
-                <CompareChart loader snapshot form trades />
+                <CompareChart channels form />
             </section>
         </Show>
     }
@@ -38,60 +30,38 @@ pub fn ComparePanel(loader: Loader, snapshot: Signal<Snapshot>, form: Form) -> i
 
 /// The chart itself: its instance lives exactly as long as the panel is shown.
 #[component]
-fn CompareChart(
-    loader: Loader,
-    snapshot: Signal<Snapshot>,
-    form: Form,
-    trades: Memo<Vec<String>>,
-) -> impl IntoView {
-    let instance = StoredValue::new_local(vec![ChartInstance::default()]);
-    // Redraw when the trades channels' items change, not for the orders channels' pages.
-    let items = Memo::new(move |_| {
-        let trades = trades.get();
-        snapshot.with(|s| {
-            s.channels
-                .iter()
-                .filter(|c| trades.contains(&c.channel))
-                .map(|c| c.items)
-                .sum::<usize>()
-        })
-    });
-    let range = move || {
-        let first = trades.get_untracked().into_iter().next()?;
-        loader.with_channel(&first, |load| load.range())
+fn CompareChart(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView {
+    let trades = move || -> Vec<ChannelData> {
+        channels.with_untracked(|all| trades_of(all).cloned().collect())
     };
-    let draw = move || {
+    // One version for all the trades channels: it changes when any of them gets items.
+    let version = move || channels.with(|all| trades_of(all).map(|c| c.version().get()).sum());
+    let inputs = draw_inputs(form, version, || false);
+    let range = move || Some(trades().first()?.with(|load| load.range()));
+    let chart = Chart::new(ID.to_owned(), Some(zoom_handler(form.zoom, range)));
+    throttled_redraw(inputs, move |inputs| {
         let Some((from, to)) = range() else {
             return;
         };
-        let frame = ZoomFrame::new(from, to, form.zoom.get_untracked());
+        let frame = ZoomFrame::new(from, to, inputs.zoom);
         let (w0, w1) = frame.window;
-        let interval = frame.interval(form.iv.get_untracked());
-        let series: Vec<(String, Compare)> = trades
-            .get_untracked()
+        let interval = frame.interval(inputs.look.iv);
+        let series: Vec<(String, Compare)> = trades()
             .iter()
-            .filter_map(|channel| {
-                loader.with_channel(channel, |load| {
+            .map(|data| {
+                data.with(|load| {
                     let chunks: Vec<&Columns> = load.chunks().collect();
                     let c = candles(&chunks, w0, w1, interval);
-                    (pair_label(channel), Compare::from_candles(&c))
+                    (load.channel().pair_label(), Compare::from_candles(&c))
                 })
             })
             .collect();
-        let option = to_js(&compare_chart(&series, &frame), form.tz.get_untracked());
-        let on_zoom = || zoom_handler(form.zoom, range);
-        instance.with_value(|i| i[0].draw(ID, &option, Some(&on_zoom)));
-    };
-    throttled_redraw(
-        move || {
-            items.track();
-            trades.track();
-            form.iv.track();
-            form.zoom.track();
-            form.tz.track();
-        },
-        draw,
-    );
-    manage(instance);
+        chart.draw(&compare_options(&series, &frame, inputs.look.tz));
+    });
     view! { <div class="chart" id=ID data-testid=ID></div> }
+}
+
+fn trades_of(all: &[ChannelData]) -> impl Iterator<Item = &ChannelData> {
+    all.iter()
+        .filter(|c| c.channel().kind() == ChannelKind::Trades)
 }

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use tickscope_core::MAX_K;
+
 use crate::loader::Status;
 
 #[component]
@@ -21,11 +23,11 @@ pub fn LoadBar(
         <div class="load-bar">
             <label title="Time segments loaded in parallel per channel. When one is done, the one with the most left is split, so as many requests stay in flight to the end.">
                 "Parallel segments "
-                <input type="number" min="1" max="16" data-testid="segments" prop:value=move || k.get().to_string()
+                <input type="number" min="1" max=MAX_K data-testid="segments" prop:value=move || k.get().to_string()
                     on:change=move |ev| {
-                        // Anything but a whole number from 1 to 16 snaps back to the nearest valid K.
+                        // Anything but a whole number from 1 to MAX_K snaps back to the nearest valid K.
                         let typed = event_target_value(&ev).trim().parse::<f64>().ok().filter(|v| v.is_finite());
-                        k.set(typed.map_or(k.get_untracked(), |v| v.round().clamp(1.0, 16.0) as u8));
+                        k.set(typed.map_or(k.get_untracked(), |v| v.round().clamp(1.0, f64::from(MAX_K)) as u8));
                     } />
             </label>
             <button class="primary" data-testid="load" disabled=move || !can_load.get()

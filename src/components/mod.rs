@@ -2,10 +2,14 @@
 
 pub mod channel_panel;
 pub mod channel_picker;
+pub mod chart_box;
 pub mod compare_panel;
 pub mod interval_picker;
 pub mod load_bar;
 pub mod messages;
+pub mod orders_charts;
 pub mod progress_view;
+pub mod stats_table;
 pub mod summary;
 pub mod time_range;
+pub mod trades_charts;

@@ -2,6 +2,7 @@
 //! the range covered is a true measure), with pages, items, megabytes, rate and ETA.
 
 use leptos::prelude::*;
+use tickscope_core::format::{count, grouped};
 
 use crate::loader::{ChannelSnapshot, Snapshot, Status};
 
@@ -14,11 +15,14 @@ pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
         snapshot.with(|s| {
             let p = s.overall?;
             let mut parts = vec![format!(
-                "{:.2} MB in {:.1} s",
-                p.bytes as f64 / 1e6,
+                "{} MB in {:.1} s",
+                grouped(p.bytes as f64 / 1e6, 2),
                 p.elapsed_ms / 1000.0
             )];
-            parts.extend(p.items_per_second.map(|r| format!("{r:.0} items/s")));
+            parts.extend(
+                p.items_per_second
+                    .map(|r| format!("{} items/s", grouped(r, 0))),
+            );
             if s.status == Status::Loading {
                 parts.extend(p.eta_ms.map(|ms| format!("ETA {:.1} s", ms / 1000.0)));
             }
@@ -29,15 +33,17 @@ pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
         <section class="panel progress">
             <div class="status-line">
                 <span class="status" data-testid="status">{move || snapshot.with(|s| s.status.as_str())}</span>
+                // The test hooks hold digits only; people read the grouped numbers.
                 <span>
-                    <span data-testid="items-loaded">{move || items().to_string()}</span>" items · "
-                    <span data-testid="pages-loaded">{move || pages().to_string()}</span>" pages"
+                    {move || count(items() as u64)}" items · "{move || count(pages())}" pages"
+                    <span hidden data-testid="items-loaded">{move || items().to_string()}</span>
+                    <span hidden data-testid="pages-loaded">{move || pages().to_string()}</span>
                 </span>
                 <span class="muted">{details}</span>
             </div>
             <Bar percent=Signal::derive(overall) testid="progress" label="All channels".to_owned() />
             <For each=move || snapshot.get().channels key=|c| c.channel.clone() let(channel)>
-                <ChannelProgress channel=channel.channel.clone() snapshot />
+                <ChannelProgress channel=channel.channel.name().to_owned() snapshot />
             </For>
         </section>
     }
@@ -60,7 +66,11 @@ fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView
             } else {
                 String::new()
             };
-            format!("{} items · {} pages{retries}", c.items, c.pages)
+            format!(
+                "{} items · {} pages{retries}",
+                count(c.items as u64),
+                count(c.pages)
+            )
         })
     };
     let testid = format!("items-{channel}");

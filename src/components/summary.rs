@@ -1,13 +1,21 @@
-//! After (and during) a load: per channel, what arrived, and a first look at the newest items.
+//! After (and during) a load: per channel, what arrived, and a first look at the newest items, in key order.
 
 use leptos::prelude::*;
+use tickscope_core::format::{count, grouped};
 use tickscope_core::{Side, Tick, TzMode};
 
-use crate::form::show_time;
-use crate::loader::{ChannelSnapshot, Snapshot};
+use crate::loader::{ChannelData, ChannelSnapshot, Snapshot};
+use crate::time::show_time;
+
+/// How many of the newest items the first-look table shows per channel.
+const NEWEST: usize = 8;
 
 #[component]
-pub fn Summary(snapshot: Signal<Snapshot>, tz: Signal<TzMode>) -> impl IntoView {
+pub fn Summary(
+    snapshot: Signal<Snapshot>,
+    channels: Signal<Vec<ChannelData>>,
+    tz: Signal<TzMode>,
+) -> impl IntoView {
     view! {
         <Show when=move || snapshot.with(|s| !s.channels.is_empty())>
             <section class="panel summary">
@@ -24,7 +32,9 @@ pub fn Summary(snapshot: Signal<Snapshot>, tz: Signal<TzMode>) -> impl IntoView 
                     </tbody>
                 </table>
                 <h2>"Newest items"</h2>
-                {move || snapshot.get().channels.into_iter().map(|c| newest_table(c, tz.get())).collect_view()}
+                <For each=move || channels.get() key=|c| c.key() let(data)>
+                    <NewestItems data tz />
+                </For>
             </section>
         </Show>
     }
@@ -33,47 +43,68 @@ pub fn Summary(snapshot: Signal<Snapshot>, tz: Signal<TzMode>) -> impl IntoView 
 fn summary_row(c: ChannelSnapshot, tz: TzMode) -> impl IntoView {
     let time = |ts: Option<i64>| ts.map(|t| show_time(t, tz)).unwrap_or_else(|| "—".into());
     let covered = match (c.first_ts, c.last_ts) {
-        (Some(f), Some(l)) => format!("{:.1} min", (l - f) as f64 / 60e6),
+        (Some(f), Some(l)) => format!("{} min", grouped((l - f) as f64 / 60e6, 1)),
         _ => "—".into(),
     };
     view! {
         <tr>
-            <td>{c.channel.clone()}</td>
-            <td>{c.items}</td>
-            <td>{c.pages}</td>
+            <td>{c.channel.name().to_owned()}</td>
+            <td>{count(c.items as u64)}</td>
+            <td>{count(c.pages)}</td>
             <td>{covered}</td>
             <td>{time(c.first_ts)}</td>
             <td>{time(c.last_ts)}</td>
-            <td>{c.skipped}</td>
+            <td>{count(c.skipped)}</td>
         </tr>
     }
 }
 
-fn newest_table(c: ChannelSnapshot, tz: TzMode) -> impl IntoView {
-    let rows = c.newest.into_iter().map(|t| item_row(t, tz)).collect_view();
+/// The channel's newest items, newest first, in key order: the last of a sweep's trades is the last it made.
+#[component]
+fn NewestItems(data: ChannelData, tz: Signal<TzMode>) -> impl IntoView {
+    let channel = data.channel().clone();
+    let version = data.version();
+    let data = StoredValue::new_local(data);
+    let newest = Memo::new(move |_| {
+        version.track();
+        data.with_value(|d| {
+            d.with(|load| {
+                let chunks: Vec<_> = load.chunks().collect();
+                chunks
+                    .iter()
+                    .rev()
+                    .flat_map(|c| (0..c.len()).rev().filter_map(|i| c.get(i)))
+                    .take(NEWEST)
+                    .collect::<Vec<Tick>>()
+            })
+        })
+    });
+    let decimals = channel.price_decimals();
     view! {
-        <h3>{c.channel.clone()}</h3>
-        <table class="newest">
+        <h3>{channel.name().to_owned()}</h3>
+        <table class="newest" data-testid=format!("newest-{channel}")>
             <thead>
                 <tr><th>"Time"</th><th>"Event"</th><th>"Side"</th><th>"Price"</th><th>"Amount"</th><th>"Id"</th></tr>
             </thead>
-            <tbody>{rows}</tbody>
+            <tbody>
+                {move || newest.get().into_iter().map(|t| item_row(t, tz.get(), decimals)).collect_view()}
+            </tbody>
         </table>
     }
 }
 
-fn item_row(t: Tick, tz: TzMode) -> impl IntoView {
+fn item_row(t: Tick, tz: TzMode, decimals: usize) -> impl IntoView {
     let side = match t.side {
         Side::Buy => "buy",
         Side::Sell => "sell",
     };
     view! {
-        <tr>
+        <tr data-id=t.id.to_string() data-ts=t.ts.to_string()>
             <td>{show_time(t.ts, tz)}</td>
             <td>{t.event.name()}</td>
             <td class=side>{side}</td>
-            <td>{t.price.to_string()}</td>
-            <td>{t.amount.to_string()}</td>
+            <td data-value=t.price.to_string()>{grouped(t.price, decimals)}</td>
+            <td data-value=t.amount.to_string()>{grouped(t.amount, 8)}</td>
             <td>{t.id.to_string()}</td>
         </tr>
     }

@@ -1,9 +1,9 @@
 //! From/to in UTC or local time, as ISO 8601 or raw microseconds, with presets over the data window.
 
 use leptos::prelude::*;
-use tickscope_core::TzMode;
+use tickscope_core::{TzMode, parse_time};
 
-use crate::form::{Form, parse_time};
+use crate::form::Form;
 
 const MINUTE: i64 = 60_000_000;
 

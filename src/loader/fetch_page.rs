@@ -40,7 +40,7 @@ pub async fn fetch_page(url: &str, context: &impl FetchContext) -> Fetched {
             return Fetched::Stopped;
         };
         let timeout = arm_timeout(&controller);
-        let answer = api::get_bytes(url, &controller.signal()).await;
+        let answer = api::get_bytes(url, Some(&controller.signal())).await;
         if let (Some(window), Some(id)) = (web_sys::window(), timeout) {
             window.clear_timeout_with_handle(id);
         }
@@ -49,7 +49,7 @@ pub async fn fetch_page(url: &str, context: &impl FetchContext) -> Fetched {
             return Fetched::Stopped;
         }
         let reason = match answer {
-            Ok(RawAnswer { status, body }) => match judge(status, &body) {
+            Ok(RawAnswer { status, body, .. }) => match judge(status, &body) {
                 Ok(batch) => {
                     return Fetched::Page {
                         batch,

@@ -1,6 +1,9 @@
-//! What the UI shows of a load: plain values, rebuilt after every page.
+//! What the progress view shows of a load: plain values, rebuilt at most every publish interval. The data
+//! itself goes to the panels through their [`super::ChannelData`]; this is for progress only.
 
-use tickscope_core::{ChannelLoad, Coverage, LoadMeter, Progress, Tick};
+use tickscope_core::{Channel, Coverage, LoadMeter, Progress};
+
+use super::channel_run::ChannelRun;
 
 /// The `status` hook's words.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,15 +36,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The snapshot of `channel`, when it is part of the load.
-    pub fn channel(&self, channel: &str) -> Option<&ChannelSnapshot> {
-        self.channels.iter().find(|c| c.channel == channel)
+    /// The progress of the channel named `name`, when it is part of the load.
+    pub fn channel(&self, name: &str) -> Option<&ChannelSnapshot> {
+        self.channels.iter().find(|c| c.channel.name() == name)
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChannelSnapshot {
-    pub channel: String,
+    pub channel: Channel,
     pub percent: f64,
     pub items: usize,
     pub pages: u64,
@@ -50,35 +53,39 @@ pub struct ChannelSnapshot {
     pub first_ts: Option<i64>,
     pub last_ts: Option<i64>,
     pub done: bool,
+    /// Why the channel stopped, if it did.
     pub error: Option<String>,
-    /// The newest items, newest first.
-    pub newest: Vec<Tick>,
 }
 
-/// How many of the newest items the first-look table shows per channel.
-const NEWEST: usize = 8;
-
-pub fn take(
-    loads: &[ChannelLoad],
-    failures: &[Option<String>],
-    retries: &[u32],
-    meter: Option<&LoadMeter>,
-    running: bool,
+pub(super) fn take<'a>(
+    channels: impl Iterator<Item = &'a ChannelRun>,
+    meter: &LoadMeter,
+    loading: bool,
     cancelled: bool,
 ) -> Snapshot {
-    let channels: Vec<ChannelSnapshot> = loads
-        .iter()
-        .zip(failures)
-        .zip(retries)
-        .map(|((load, failure), &retries)| channel(load, failure, retries))
+    let mut coverage = Coverage::default();
+    let channels: Vec<ChannelSnapshot> = channels
+        .map(|c| {
+            let load = c.load();
+            coverage = coverage + Coverage::of_load(&load);
+            let stats = load.stats();
+            let first_ts = load.chunks().next().map(|c| c.ts[0]);
+            let last_ts = load.chunks().last().and_then(|c| c.ts.last().copied());
+            ChannelSnapshot {
+                channel: c.channel().clone(),
+                percent: Coverage::of_load(&load).percent(),
+                items: load.items(),
+                pages: stats.pages,
+                skipped: stats.skipped,
+                retries: c.retries(),
+                first_ts,
+                last_ts,
+                done: load.is_done(),
+                error: c.failure(),
+            }
+        })
         .collect();
-    let overall = meter.map(|m| {
-        m.report(
-            loads.iter().map(Coverage::of_load).sum(),
-            js_sys::Date::now(),
-        )
-    });
-    let status = if running {
+    let status = if loading {
         Status::Loading
     } else if cancelled {
         Status::Cancelled
@@ -91,32 +98,7 @@ pub fn take(
     };
     Snapshot {
         status,
+        overall: Some(meter.report(coverage, js_sys::Date::now())),
         channels,
-        overall,
-    }
-}
-
-fn channel(load: &ChannelLoad, failure: &Option<String>, retries: u32) -> ChannelSnapshot {
-    let stats = load.stats();
-    let pager_error = load.errors().next().map(|(_, e)| e.to_string());
-    let columns: Vec<_> = load.chunks().collect();
-    let newest = columns
-        .iter()
-        .rev()
-        .flat_map(|c| (0..c.len()).rev().filter_map(|i| c.get(i)))
-        .take(NEWEST)
-        .collect();
-    ChannelSnapshot {
-        channel: load.channel().to_owned(),
-        percent: Coverage::of_load(load).percent(),
-        items: load.items(),
-        pages: stats.pages,
-        skipped: stats.skipped,
-        retries,
-        first_ts: columns.first().map(|c| c.ts[0]),
-        last_ts: columns.last().and_then(|c| c.ts.last().copied()),
-        done: load.is_done(),
-        error: failure.clone().or(pager_error),
-        newest,
     }
 }

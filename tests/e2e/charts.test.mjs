@@ -82,7 +82,8 @@ test('every chart is drawn and the summary matches the API items', async () => {
     const want = channel.includes('trades') ? tradeStats(items) : orderStats(items);
     for (const [name, value] of Object.entries(want)) {
       const cell = page.getByTestId(`stat-${channel}-${name}`);
-      const shown = Number(await cell.textContent());
+      // The exact value; the text is formatted for people.
+      const shown = Number(await cell.getAttribute('data-value'));
       const tolerance = Math.abs(value) * 1e-9;
       assert.ok(Math.abs(shown - value) <= tolerance, `${channel} ${name}: shown ${shown}, computed ${value}`);
     }

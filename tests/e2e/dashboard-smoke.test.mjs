@@ -1,5 +1,6 @@
-// The dashboard loads from the server, offers the four channels with the API's counts, and still renders its
-// controls (the four known channels, no counts) when the API cannot be reached.
+// The dashboard loads from the server, offers the four channels with the API's counts, picked, over the whole
+// data window (one click on Load shows charts), and still renders its controls (the four known channels, no
+// counts) when the API cannot be reached.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -35,8 +36,8 @@ async function assertControls(page) {
   assert.equal(await page.getByTestId('items-loaded').textContent(), '0', 'items-loaded');
 }
 
-test('offers the four channels with the counts of GET /prod/channels', async () => {
-  const { channels } = await fetchChannels(apiUrl());
+test('a first visit offers the four channels with the counts of GET /prod/channels, picked, over the data window', async () => {
+  const { channels, from, to } = await fetchChannels(apiUrl());
   assert.deepEqual([...channels.keys()].sort(), [...CHANNELS].sort(), 'channels of the API');
 
   for (const colorScheme of ['light', 'dark']) {
@@ -46,14 +47,19 @@ test('offers the four channels with the counts of GET /prod/channels', async () 
     assert.equal(await page.getByTestId('api').inputValue(), apiUrl(), 'the default API base is ours');
 
     for (const channel of CHANNELS) {
-      // The counts arrive with GET /channels, after the first render.
-      const want = String(channels.get(channel).count);
+      // The counts arrive with GET /channels, after the first render, grouped for reading.
+      const want = channels.get(channel).count.toLocaleString('en-US');
       const label = channelLabel(page, channel);
       await label.filter({ hasText: want }).waitFor({ timeout: 30_000 });
       assert.match(await label.textContent(), new RegExp(`${channel}\\s+${want} items`), `${channel} with its count`);
-      assert.equal(await page.getByTestId(`pick-${channel}`).isChecked(), false, `${channel} not picked`);
+      await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.checked, `pick-${channel}`);
     }
     await assertControls(page);
+    // The whole data window is set and Load is ready; a short line says what to do.
+    assert.equal(await page.getByTestId('from-us').textContent(), String(from), 'from: the data window');
+    assert.equal(await page.getByTestId('to-us').textContent(), String(to), 'to: the data window');
+    assert.equal(await page.getByTestId('load').isEnabled(), true, 'Load is enabled');
+    assert.match(await page.getByTestId('hint').textContent(), /Load/);
 
     // ECharts comes from our own server, as a global for the wasm app.
     assert.equal(await page.evaluate(() => typeof window.echarts?.init), 'function');
@@ -76,7 +82,7 @@ test('renders its controls with the four known channels when the API cannot be r
   await page.goto(`${baseUrl()}/?api=${encodeURIComponent(deadApi)}`);
   await page.getByRole('heading', { name: 'Tickscope' }).waitFor();
   assert.equal(await page.getByTestId('api').inputValue(), deadApi, 'the API base of the link');
-  // Wait for GET /channels to have failed, then check that the page is whole.
+  // Wait for the API's first request (the probe for /channels) to have failed, then check that the page is whole.
   await waitForFailedChannels(problems, deadApi);
   await assertControls(page);
   for (const channel of CHANNELS) {
@@ -98,8 +104,8 @@ test('renders its controls with the four known channels when the API cannot be r
 
 async function waitForFailedChannels(problems, deadApi, timeout = 30_000) {
   const until = Date.now() + timeout;
-  while (!problems.failedRequests.some((r) => r.includes(`${deadApi}/channels`))) {
-    if (Date.now() > until) throw new Error(`GET ${deadApi}/channels did not fail within ${timeout / 1000} s`);
+  while (!problems.failedRequests.some((r) => r.includes(`${deadApi}/bitstamp?`))) {
+    if (Date.now() > until) throw new Error(`GET ${deadApi}/bitstamp did not fail within ${timeout / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

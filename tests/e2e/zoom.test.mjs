@@ -96,8 +96,18 @@ test('a link with iv, view and zoom restores them, and zooming recomputes the wi
   const tip = await page.getByTestId(price).innerText();
   assert.ok(tip.includes(`${iso(second).slice(0, 19).replace('T', ' ')} UTC (1m)`), tip);
   for (const name of ['Open', 'High', 'Low', 'Close', 'VWAP', 'Buy volume', 'Sell volume']) assert.ok(tip.includes(name), tip);
-  assert.equal(Number(tip.match(/Trades\s+(\d+)/)?.[1]), inSecond.length, tip);
-  assert.equal(Number(tip.match(/Open\s+([\d.]+)/)?.[1]), inSecond[0].price, tip);
+  assert.equal(Number(tip.match(/Trades\s+([\d,]+)/)?.[1].replaceAll(',', '')), inSecond.length, tip);
+  assert.equal(Number(tip.match(/Open\s+([\d.,]+)/)?.[1].replaceAll(',', '')), inSecond[0].price, tip);
+  // The summary shows the visible window's statistics, labelled with its span, and the whole load's beside them.
+  const trades = (list) => list.filter((t) => t.event === 'trade');
+  const stat = async (name) => Number(await page.getByTestId(`stat-${channel}-${name}`).getAttribute('data-value'));
+  await page.waitForFunction(
+    ([id, n]) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.value) === n,
+    [`stat-${channel}-trades`, trades(visible).length],
+  );
+  assert.equal(await stat('close'), trades(visible).at(-1).price, 'close of the visible window');
+  assert.equal(await stat('trades-all'), trades(items).length, 'the whole load beside it');
+  assert.match(await page.getByTestId(`stats-window-${channel}`).textContent(), /Visible: \d+ min/);
   await screenshot(page, 'zoomed.png');
 
   // The link restores the zoomed view.

@@ -44,6 +44,10 @@ pub const KNOWN_CHANNELS: [&str; 4] = [
     "live_orders_ethusd",
 ];
 
+/// The original pipeline's test period, 2022-03-21 02:45:00 to 06:27:00 UTC (µs, inclusive): the demo data's
+/// window, and the dashboard's range when the API cannot say what it holds.
+pub const ORIGINAL_WINDOW: (i64, i64) = (1_647_830_700_000_000, 1_647_844_020_000_000);
+
 impl Channel {
     pub fn parse(name: &str) -> Result<Self, InvalidChannel> {
         let invalid = || InvalidChannel(name.to_owned());
@@ -97,12 +101,26 @@ impl Channel {
         }
     }
 
-    /// The pair's base currency for units (`BTC` of `btcusd`); the whole pair when it cannot be split.
-    pub fn base(&self) -> String {
+    /// The pair's base and quote currencies (`BTC`, `USD` of `btcusd`). A pair is split after three letters, or
+    /// before a four-letter stablecoin quote (`usdt`, `usdc`); otherwise the base is the whole pair, no quote.
+    pub fn currencies(&self) -> (String, String) {
         let pair = self.pair().to_uppercase();
-        match pair.len() {
-            6 => pair[..3].to_owned(),
-            _ => pair,
+        let split = match pair.len() {
+            6 => Some(3),
+            n if n > 4 && (pair.ends_with("USDT") || pair.ends_with("USDC")) => Some(n - 4),
+            _ => None,
+        };
+        match split {
+            Some(at) => (pair[..at].to_owned(), pair[at..].to_owned()),
+            None => (pair, String::new()),
+        }
+    }
+
+    /// Decimals of a price in this market: cents against fiat and stablecoins, 8 against a crypto quote.
+    pub fn price_decimals(&self) -> usize {
+        match self.currencies().1.as_str() {
+            "USD" | "EUR" | "GBP" | "USDT" | "USDC" => 2,
+            _ => 8,
         }
     }
 
@@ -134,11 +152,21 @@ mod tests {
     fn a_name_is_parsed_into_kind_and_pair() {
         let c = Channel::parse("live_trades_btcusd").unwrap();
         assert_eq!(
-            (c.kind(), c.pair(), c.pair_label(), c.base()),
-            (ChannelKind::Trades, "btcusd", "BTC/USD".into(), "BTC".into())
+            (c.kind(), c.pair(), c.pair_label(), c.price_decimals()),
+            (ChannelKind::Trades, "btcusd", "BTC/USD".into(), 2)
+        );
+        assert_eq!(c.currencies(), ("BTC".into(), "USD".into()));
+        let ethbtc = Channel::parse("live_trades_ethbtc").unwrap();
+        assert_eq!(
+            (ethbtc.currencies().1, ethbtc.price_decimals()),
+            ("BTC".into(), 8)
         );
         let c = Channel::parse("live_orders_btcusdt").unwrap();
-        assert_eq!((c.kind(), c.pair_label()), (ChannelKind::Orders, "BTCUSDT".into()));
+        assert_eq!(
+            (c.kind(), c.pair_label()),
+            (ChannelKind::Orders, "BTCUSDT".into())
+        );
+        assert_eq!(c.currencies(), ("BTC".into(), "USDT".into()));
         assert_eq!(c.to_string(), "live_orders_btcusdt");
     }
 
@@ -148,7 +176,13 @@ mod tests {
         assert_eq!(known.len(), 4);
         assert_eq!(known[3].kind(), ChannelKind::Orders);
         assert_eq!(known[2].known_rank(), Some(2));
-        assert_eq!("live_trades_xrpeur".parse::<Channel>().unwrap().known_rank(), None);
+        assert_eq!(
+            "live_trades_xrpeur"
+                .parse::<Channel>()
+                .unwrap()
+                .known_rank(),
+            None
+        );
     }
 
     #[test]
@@ -161,7 +195,11 @@ mod tests {
             "live_orders_btc-usd",
             "live_trades_x",
         ] {
-            assert_eq!(Channel::parse(bad), Err(InvalidChannel(bad.into())), "{bad:?}");
+            assert_eq!(
+                Channel::parse(bad),
+                Err(InvalidChannel(bad.into())),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -82,7 +82,8 @@ mod tests {
         );
         let mut b = Columns::default();
         b.push(tick(20, 41000.0, 2.0, Side::Sell, EventKind::Trade));
-        let text = String::from_utf8(items_csv(&"live_trades_btcusd".parse().unwrap(), &[&a, &b])).unwrap();
+        let text = String::from_utf8(items_csv(&"live_trades_btcusd".parse().unwrap(), &[&a, &b]))
+            .unwrap();
         assert_eq!(
             text,
             "id,microtimestamp,nmicrotimestamp,channel,event,price,amount,type,buy_order_id,sell_order_id\n\
@@ -95,7 +96,8 @@ mod tests {
     fn orders_and_odd_channel_names() {
         let mut a = Columns::default();
         a.push(tick(30, 2900.25, 0.0, Side::Sell, EventKind::OrderDeleted));
-        let text = String::from_utf8(items_csv(&"live_orders_ethusd".parse().unwrap(), &[&a])).unwrap();
+        let text =
+            String::from_utf8(items_csv(&"live_orders_ethusd".parse().unwrap(), &[&a])).unwrap();
         assert_eq!(
             text,
             "id,microtimestamp,nmicrotimestamp,channel,event,price,amount,order_type\n\
@@ -117,7 +119,8 @@ mod tests {
         {
             a.push(tick(i as i64, price, amount, Side::Buy, EventKind::Trade));
         }
-        let text = String::from_utf8(items_csv(&"live_trades_ethusd".parse().unwrap(), &[&a])).unwrap();
+        let text =
+            String::from_utf8(items_csv(&"live_trades_ethusd".parse().unwrap(), &[&a])).unwrap();
         for (i, line) in text.lines().skip(1).enumerate() {
             let fields: Vec<&str> = line.split(',').collect();
             assert_eq!(fields[5].parse::<f64>().unwrap(), a.price[i]);

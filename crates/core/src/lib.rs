@@ -2,7 +2,8 @@
 //!
 //! Nothing here knows about a screen, an HTTP server, a database or an async runtime: the clock and randomness are
 //! passed in. Every item is named from the crate's root (`tickscope_core::ChannelLoad`), once; the aggregates
-//! keep their own namespace (`tickscope_core::aggregate::candles`).
+//! and the formats for people keep
+//! their own namespaces (`tickscope_core::aggregate::candles`, `tickscope_core::format::grouped`).
 
 pub mod aggregate;
 mod channel;
@@ -10,6 +11,7 @@ mod columns;
 mod csv_export;
 mod cursor;
 mod dynamo_number;
+pub mod format;
 mod item;
 mod page;
 mod pager;
@@ -21,7 +23,7 @@ mod segments;
 mod url_state;
 mod zoom;
 
-pub use channel::{Channel, ChannelKind, InvalidChannel, KNOWN_CHANNELS};
+pub use channel::{Channel, ChannelKind, InvalidChannel, KNOWN_CHANNELS, ORIGINAL_WINDOW};
 pub use columns::{Columns, EventKind, OrderIds, Side, Tick};
 pub use csv_export::items_csv;
 pub use cursor::{CursorError, PageKey};

@@ -96,8 +96,14 @@ mod tests {
     fn no_trades_or_a_zero_base_give_no_series() {
         let orders = cols(&[order(0, 1.0, 1.0, Side::Buy, EventKind::OrderCreated)]);
         assert!(Compare::from_candles(&candles(&[], 0, 1, Interval::S1)).is_empty());
-        assert_eq!(Compare::from_candles(&candles(&[&orders], 0, 1, Interval::S1)).base, None);
-        assert_eq!(Compare::from_candles(&candles(&[&orders], 1, 0, Interval::S1)).len(), 0);
+        assert_eq!(
+            Compare::from_candles(&candles(&[&orders], 0, 1, Interval::S1)).base,
+            None
+        );
+        assert_eq!(
+            Compare::from_candles(&candles(&[&orders], 1, 0, Interval::S1)).len(),
+            0
+        );
         let zero = cols(&[trade(0, 0.0, 1.0), trade(1, 5.0, 1.0)]);
         let p = Compare::from_candles(&candles(&[&zero], 0, 1, Interval::S1));
         assert_eq!((p.base, p.len()), (Some(0.0), 0));

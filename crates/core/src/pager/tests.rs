@@ -61,7 +61,9 @@ fn rejects_a_bad_range() {
 
 #[test]
 fn first_query_asks_the_whole_segment_without_cursor() {
-    let p = SegmentPager::new(ch(), 100, 200).unwrap().with_limit(Some(3));
+    let p = SegmentPager::new(ch(), 100, 200)
+        .unwrap()
+        .with_limit(Some(3));
     let r = request(&p.next_query().unwrap());
     assert_eq!(
         (r.channel.name(), r.from, r.to, r.after, r.limit),
@@ -280,7 +282,9 @@ fn a_time_cursor_page_before_the_asked_from_is_rejected() {
 fn re_asking_after_a_failure_resumes_exactly() {
     let items = ten();
     let mut api = FakeApi::new(CH, items.clone(), true, vec![3]);
-    let mut p = SegmentPager::new(ch(), 0, 1000).unwrap().with_limit(Some(3));
+    let mut p = SegmentPager::new(ch(), 0, 1000)
+        .unwrap()
+        .with_limit(Some(3));
     let mut all = Columns::default();
     let mut attempt = 0;
     while let Some(query) = p.next_query() {

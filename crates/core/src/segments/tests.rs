@@ -53,7 +53,9 @@ fn new_checks_the_range() {
         ChannelLoad::new(ch(), 2, 1, 2),
         Err(PagerError::InvalidRange { .. })
     ));
-    let load = ChannelLoad::new(ch(), 0, 99, 4).unwrap().with_limit(Some(7));
+    let load = ChannelLoad::new(ch(), 0, 99, 4)
+        .unwrap()
+        .with_limit(Some(7));
     assert_eq!(load.segment_count(), 4);
     assert_eq!(load.pager(1).unwrap().range(), (25, 49));
     assert!(load.next_query(3).unwrap().contains("limit=7"));

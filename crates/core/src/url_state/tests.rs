@@ -19,7 +19,10 @@ fn a_full_view_parses() {
         s.api.as_deref(),
         Some("https://abc.execute-api.eu-west-1.amazonaws.com/prod")
     );
-    assert_eq!(names(&s.channels), vec!["live_trades_btcusd", "live_orders_ethusd"]);
+    assert_eq!(
+        names(&s.channels),
+        vec!["live_trades_btcusd", "live_orders_ethusd"]
+    );
     assert_eq!(s.from, Some(T));
     assert_eq!(s.to, Some(T + 13_320_000_000 + 500_000));
     assert_eq!((s.tz, s.k), (TzMode::Local, 8));

@@ -1,0 +1,140 @@
+//! One channel of a load: its segments and pages (the core's [`ChannelLoad`]), why it stopped, its retries, and
+//! the version signal that tells its panel new items are there. A panel holds a [`ChannelData`], a handle to
+//! exactly this, so notification and data travel together and nothing is looked up by name.
+
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use tickscope_core::{Channel, ChannelLoad, PageBatch, PagerError};
+
+pub struct ChannelRun {
+    channel: Channel,
+    /// Which Load this is (a counter), so a panel of an earlier load with the same channel is not reused.
+    load_number: u64,
+    state: RefCell<State>,
+    /// Bumped when the UI is told about new items (at most every publish interval, see `Loader::publish`).
+    version: ArcRwSignal<u64>,
+}
+
+struct State {
+    load: ChannelLoad,
+    /// Why the channel stopped: a page that failed after its retries, or one the pager rejected.
+    failure: Option<String>,
+    retries: u32,
+    /// Items when the UI was last told.
+    published: usize,
+}
+
+impl ChannelRun {
+    pub fn new(load: ChannelLoad, load_number: u64) -> Self {
+        Self {
+            channel: load.channel().clone(),
+            load_number,
+            state: RefCell::new(State {
+                load,
+                failure: None,
+                retries: 0,
+                published: 0,
+            }),
+            version: ArcRwSignal::new(0),
+        }
+    }
+
+    pub fn channel(&self) -> &Channel {
+        &self.channel
+    }
+
+    pub fn load(&self) -> Ref<'_, ChannelLoad> {
+        Ref::map(self.state.borrow(), |s| &s.load)
+    }
+
+    pub fn failure(&self) -> Option<String> {
+        self.state.borrow().failure.clone()
+    }
+
+    pub fn is_failed(&self) -> bool {
+        self.state.borrow().failure.is_some()
+    }
+
+    pub fn retries(&self) -> u32 {
+        self.state.borrow().retries
+    }
+
+    /// The query of segment `i`'s next page; `None` when it is done or the channel has failed.
+    pub fn next_query(&self, i: usize) -> Option<String> {
+        let state = self.state.borrow();
+        if state.failure.is_some() {
+            return None;
+        }
+        state.load.next_query(i)
+    }
+
+    /// Stores segment `i`'s page; a page the pager rejects stops the channel.
+    pub fn accept(&self, i: usize, batch: PageBatch) -> Result<usize, PagerError> {
+        let mut state = self.state.borrow_mut();
+        let result = state.load.accept(i, batch);
+        if let Err(e) = &result {
+            state.failure = Some(e.to_string());
+        }
+        result
+    }
+
+    pub fn fail(&self, message: String) {
+        self.state.borrow_mut().failure = Some(message);
+    }
+
+    pub fn count_retry(&self) {
+        self.state.borrow_mut().retries += 1;
+    }
+
+    /// Forgets why the channel stopped, so that its segments are pending again (each resumes where it was).
+    pub fn clear_failure(&self) {
+        let mut state = self.state.borrow_mut();
+        state.failure = None;
+        let failed: Vec<usize> = state.load.errors().map(|(i, _)| i).collect();
+        failed.into_iter().for_each(|i| state.load.clear_error(i));
+    }
+
+    /// Splits the pending segment with the most pages left (see [`ChannelLoad::split`]).
+    pub fn split(&self, i: usize) -> Option<usize> {
+        self.state.borrow_mut().load.split(i)
+    }
+
+    /// Tells the panel when items arrived since it was last told.
+    pub fn publish(&self) {
+        let mut state = self.state.borrow_mut();
+        let items = state.load.items();
+        if items != state.published {
+            state.published = items;
+            self.version.update(|v| *v += 1);
+        }
+    }
+}
+
+/// A panel's handle to its channel's data: read access to the loaded chunks and the version that changes when
+/// they do.
+#[derive(Clone)]
+pub struct ChannelData(pub(super) SendWrapper<Rc<ChannelRun>>);
+
+impl ChannelData {
+    pub fn channel(&self) -> &Channel {
+        self.0.channel()
+    }
+
+    /// What identifies this channel of this load, for keyed lists.
+    pub fn key(&self) -> (u64, Channel) {
+        (self.0.load_number, self.0.channel.clone())
+    }
+
+    /// The version signal: read it (tracked) to redo whatever reads the data.
+    pub fn version(&self) -> ArcRwSignal<u64> {
+        self.0.version.clone()
+    }
+
+    /// Reads the channel's load (its chunks, range and counters).
+    pub fn with<T>(&self, f: impl FnOnce(&ChannelLoad) -> T) -> T {
+        f(&self.0.load())
+    }
+}

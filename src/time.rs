@@ -1,0 +1,38 @@
+//! Times for people, in the chosen time zone: the inputs' ISO 8601 text, readable times for tables and tooltips,
+//! and the browser's offset (the only part the core cannot know).
+
+use tickscope_core::{TzMode, format_iso, format_iso_with_offset, format_utc, format_with_offset};
+
+/// A time as the inputs show it: ISO 8601 in UTC or with the browser's offset at that instant.
+pub fn time_text(us: i64, tz: TzMode) -> String {
+    match tz {
+        TzMode::Utc => format_iso(us),
+        TzMode::Local => format_iso_with_offset(us, local_offset_minutes(us)),
+    }
+}
+
+/// A time for reading: `2022-03-21 02:45:00 UTC`, or in the browser's time zone with its offset.
+pub fn show_time(us: i64, tz: TzMode) -> String {
+    match tz {
+        TzMode::Utc => format_utc(us),
+        TzMode::Local => format_with_offset(us, local_offset_minutes(us)),
+    }
+}
+
+/// A span for reading: `3 min 20 s`, `2 h 5 min`, `12 s`.
+pub fn span(us: i64) -> String {
+    let s = us.max(0) / 1_000_000;
+    match (s / 3600, s % 3600 / 60, s % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// Local time minus UTC at `us`, in minutes (east positive).
+fn local_offset_minutes(us: i64) -> i32 {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((us / 1000) as f64));
+    -(date.get_timezone_offset() as i32)
+}
