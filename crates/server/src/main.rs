@@ -187,6 +187,10 @@ struct TestArgs {
     /// For tests: wait this many ms before answering each request (DynamoDB takes a few hundred ms per 1 MB page).
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
+    /// For tests: answer items sharing one nmicrotimestamp in an order drawn from SEED, not by id, as DynamoDB
+    /// does (same seed and query, same answer; cursors still page through every item once).
+    #[arg(long, value_name = "SEED")]
+    shuffle_ties: Option<u64>,
 }
 
 impl From<TestArgs> for TestOptions {
@@ -200,6 +204,7 @@ impl From<TestArgs> for TestOptions {
             },
             ignore_cursor: args.ignore_cursor,
             latency: Duration::from_millis(args.latency_ms),
+            shuffle_ties: args.shuffle_ties,
         }
     }
 }

@@ -366,6 +366,7 @@ fn serve_help_shows_the_options_for_tests_and_bad_values_are_refused() {
         "--fault-slow-ms",
         "--ignore-cursor",
         "--latency-ms",
+        "--shuffle-ties",
     ] {
         let line = help
             .lines()

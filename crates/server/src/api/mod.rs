@@ -9,6 +9,7 @@ pub mod faults;
 pub mod handlers;
 pub mod response;
 pub mod routes_header;
+pub mod shuffle_ties;
 pub mod splitmix;
 pub mod test_options;
 
@@ -30,6 +31,7 @@ use tracing::Level;
 
 use crate::store::Store;
 use response::ApiResponse;
+use shuffle_ties::ShuffleTies;
 use test_options::IgnoreCursor;
 pub use test_options::TestOptions;
 
@@ -38,13 +40,8 @@ pub const STAGE: &str = "/prod";
 
 /// The whole app. `test` only changes `GET /prod/bitstamp`; [`TestOptions::default`] changes nothing.
 pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Router {
-    let bitstamp = if test.ignore_cursor {
-        bitstamp_route(Arc::new(IgnoreCursor(store.clone())))
-    } else {
-        bitstamp_route(store.clone())
-    };
     let api = Router::new()
-        .route("/bitstamp", test.wrap(bitstamp))
+        .route("/bitstamp", bitstamp_route(store.clone(), test))
         .route(
             "/channels",
             get(channels::<S>)
@@ -84,10 +81,28 @@ fn cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(86_400))
 }
 
-fn bitstamp_route<S: Store>(store: Arc<S>) -> MethodRouter {
-    get(bitstamp::<S>)
-        .fallback(method_not_allowed)
-        .with_state(store)
+/// `/bitstamp` over `store` in the test options' store wrappers: ties shuffled, then the cursor ignored.
+fn bitstamp_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
+    match test.shuffle_ties {
+        Some(seed) => cursor_route(Arc::new(ShuffleTies::new(store, seed)), test),
+        None => cursor_route(store, test),
+    }
+}
+
+fn cursor_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
+    if test.ignore_cursor {
+        answer_route(Arc::new(IgnoreCursor(store)), test)
+    } else {
+        answer_route(store, test)
+    }
+}
+
+fn answer_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
+    test.wrap(
+        get(bitstamp::<S>)
+            .fallback(method_not_allowed)
+            .with_state(store),
+    )
 }
 
 async fn bitstamp<S: Store>(State(store): State<Arc<S>>, RawQuery(query): RawQuery) -> ApiResponse {

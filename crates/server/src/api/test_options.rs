@@ -2,6 +2,8 @@
 //!
 //! - [`FaultOptions`]: fail a fraction of requests ([`super::faults`]);
 //! - `ignore_cursor`: answer as the original Lambda did, which ignored `cursor` ([`IgnoreCursor`]);
+//! - `shuffle_ties`: items sharing one `nmicrotimestamp` in a seeded order, as DynamoDB returns them
+//!   ([`super::shuffle_ties`]);
 //! - `latency`: wait before answering, as DynamoDB takes a few hundred ms per 1 MB page ([`delay`]).
 
 use std::sync::Arc;
@@ -22,11 +24,16 @@ pub struct TestOptions {
     pub ignore_cursor: bool,
     /// Added before answering each request.
     pub latency: Duration,
+    /// The seed of the order of ties.
+    pub shuffle_ties: Option<u64>,
 }
 
 impl TestOptions {
     pub fn is_active(&self) -> bool {
-        self.faults.is_active() || self.ignore_cursor || !self.latency.is_zero()
+        self.faults.is_active()
+            || self.ignore_cursor
+            || !self.latency.is_zero()
+            || self.shuffle_ties.is_some()
     }
 
     /// Wraps the `/bitstamp` route's handlers (not its 405 fallback): faults outermost, so an injected 500 or 429
@@ -68,5 +75,9 @@ impl<S: Store> Store for IgnoreCursor<S> {
 
     async fn source(&self) -> Result<String, StoreError> {
         self.0.source().await
+    }
+
+    fn page_bytes(&self) -> usize {
+        self.0.page_bytes()
     }
 }

@@ -52,6 +52,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Where the data came from, for `/channels`: `"demo"`, `"sqlite"`, ...
     fn source(&self) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// The item size (by DynamoDB's rules) past which a page is cut.
+    fn page_bytes(&self) -> usize;
 }
 
 /// What a write brings, for `/channels`' `source` (the SQLite store records it; DynamoDB says `dynamodb`).

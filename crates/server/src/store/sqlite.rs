@@ -277,6 +277,10 @@ impl Store for SqliteStore {
     async fn source(&self) -> Result<String, StoreError> {
         self.blocking(|store| store.source_blocking()).await
     }
+
+    fn page_bytes(&self) -> usize {
+        self.inner.page_bytes
+    }
 }
 
 impl WriteItems for SqliteStore {

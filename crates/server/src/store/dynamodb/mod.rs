@@ -22,7 +22,7 @@ use aws_sdk_dynamodb::types::{
     TableStatus,
 };
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-use tickscope_core::{KNOWN_CHANNELS, PageRequest};
+use tickscope_core::{KNOWN_CHANNELS, PAGE_BYTES, PageRequest};
 use tokio::task::JoinSet;
 
 use super::{ChannelStats, Page, Store, StoreError};
@@ -315,6 +315,11 @@ impl Store for DynamoStore {
 
     async fn source(&self) -> Result<String, StoreError> {
         Ok("dynamodb".to_owned())
+    }
+
+    /// DynamoDB cuts its own pages, at 1 MB.
+    fn page_bytes(&self) -> usize {
+        PAGE_BYTES
     }
 }
 
