@@ -170,7 +170,7 @@ fn proxy_result(answer: &ApiResponse) -> String {
 }
 
 /// A failed answer as a function error: the local API's message, and its status as the type.
-fn function_error(answer: &ApiResponse) -> Diagnostic {
+pub fn function_error(answer: &ApiResponse) -> Diagnostic {
     let message = serde_json::from_str::<Value>(&answer.body)
         .ok()
         .and_then(|body| Some(body.get("message")?.as_str()?.to_owned()))

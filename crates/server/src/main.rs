@@ -159,9 +159,12 @@ impl TlsArgs {
     }
 }
 
-/// Options for tests; they change `GET /prod/bitstamp` only, never /prod/channels or the dashboard's files.
+/// Options for tests; they change `GET /prod/bitstamp` only (--like-original all of /prod), never the dashboard's
+/// files.
 #[derive(Args)]
-#[command(next_help_heading = "Options for tests (GET /prod/bitstamp only; all off by default)")]
+#[command(
+    next_help_heading = "Options for tests (GET /prod/bitstamp only, --like-original all of /prod; all off by default)"
+)]
 struct TestArgs {
     /// For tests: fail this fraction (0..1) of requests with an injected fault (see --fault-kinds).
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = fault_rate)]
@@ -191,6 +194,11 @@ struct TestArgs {
     /// does (same seed and query, same answer; cursors still page through every item once).
     #[arg(long, value_name = "SEED")]
     shuffle_ties: Option<u64>,
+    /// For tests: answer /prod as the original API Gateway + Lambda did: cursor ignored, ties shuffled (a fixed
+    /// seed unless --shuffle-ties), ResponseMetadata in the body, bad parameters as 200 {"errorMessage", ...},
+    /// anything else (/prod/channels, OPTIONS) 403 "Missing Authentication Token" without CORS headers.
+    #[arg(long)]
+    like_original: bool,
 }
 
 impl From<TestArgs> for TestOptions {
@@ -205,6 +213,7 @@ impl From<TestArgs> for TestOptions {
             ignore_cursor: args.ignore_cursor,
             latency: Duration::from_millis(args.latency_ms),
             shuffle_ties: args.shuffle_ties,
+            like_original: args.like_original,
         }
     }
 }

@@ -367,6 +367,7 @@ fn serve_help_shows_the_options_for_tests_and_bad_values_are_refused() {
         "--ignore-cursor",
         "--latency-ms",
         "--shuffle-ties",
+        "--like-original",
     ] {
         let line = help
             .lines()

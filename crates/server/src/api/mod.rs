@@ -3,10 +3,12 @@
 //! [`handlers`] hold the API's logic as plain async functions of a store and a query string, so the Lambda
 //! entry point can share them; this module only wires them into axum with CORS, compression and logging. Every
 //! answer under `/prod` carries [`routes_header`].
-//! [`TestOptions`] (for tests only, off by default) change how `GET /prod/bitstamp` answers.
+//! [`TestOptions`] (for tests only, off by default) change how `GET /prod/bitstamp` answers, or with
+//! `like_original` all of `/prod`.
 
 pub mod faults;
 pub mod handlers;
+pub mod like_original;
 pub mod response;
 pub mod routes_header;
 pub mod shuffle_ties;
@@ -38,19 +40,25 @@ pub use test_options::TestOptions;
 /// The original API's stage path.
 pub const STAGE: &str = "/prod";
 
-/// The whole app. `test` only changes `GET /prod/bitstamp`; [`TestOptions::default`] changes nothing.
+/// The whole app. `test` only changes `GET /prod/bitstamp` (`like_original` all of `/prod`);
+/// [`TestOptions::default`] changes nothing.
 pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Router {
-    let api = Router::new()
-        .route("/bitstamp", bitstamp_route(store.clone(), test))
-        .route(
-            "/channels",
-            get(channels::<S>)
-                .fallback(method_not_allowed)
-                .with_state(store),
-        )
-        .fallback(not_found)
-        .layer(cors())
-        .layer(routes_header::layer());
+    let bitstamp = bitstamp_route(store.clone(), test);
+    let api = if test.like_original {
+        like_original::api(bitstamp)
+    } else {
+        Router::new()
+            .route("/bitstamp", bitstamp.fallback(method_not_allowed))
+            .route(
+                "/channels",
+                get(channels::<S>)
+                    .fallback(method_not_allowed)
+                    .with_state(store),
+            )
+            .fallback(not_found)
+            .layer(cors())
+            .layer(routes_header::layer())
+    };
     let dashboard = Router::new()
         .fallback_service(ServeDir::new(dist).fallback(axum::routing::any(dashboard_not_found)))
         .layer(cors());
@@ -81,16 +89,17 @@ fn cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(86_400))
 }
 
-/// `/bitstamp` over `store` in the test options' store wrappers: ties shuffled, then the cursor ignored.
+/// `GET /bitstamp` over `store` in the test options' store wrappers (ties shuffled, then the cursor ignored)
+/// and middleware. Other methods are left to the caller.
 fn bitstamp_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
-    match test.shuffle_ties {
+    match test.tie_seed() {
         Some(seed) => cursor_route(Arc::new(ShuffleTies::new(store, seed)), test),
         None => cursor_route(store, test),
     }
 }
 
 fn cursor_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
-    if test.ignore_cursor {
+    if test.ignores_cursor() {
         answer_route(Arc::new(IgnoreCursor(store)), test)
     } else {
         answer_route(store, test)
@@ -98,11 +107,12 @@ fn cursor_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
 }
 
 fn answer_route<S: Store>(store: Arc<S>, test: &TestOptions) -> MethodRouter {
-    test.wrap(
+    let route = if test.like_original {
+        get(like_original::bitstamp::<S>)
+    } else {
         get(bitstamp::<S>)
-            .fallback(method_not_allowed)
-            .with_state(store),
-    )
+    };
+    test.wrap(route.with_state(store))
 }
 
 async fn bitstamp<S: Store>(State(store): State<Arc<S>>, RawQuery(query): RawQuery) -> ApiResponse {

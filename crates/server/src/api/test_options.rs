@@ -1,10 +1,13 @@
-//! For tests: options that change how `GET /prod/bitstamp` answers (and nothing else), all off by default.
+//! For tests: options that change how `GET /prod/bitstamp` answers (and nothing else, but `like_original`), all
+//! off by default.
 //!
 //! - [`FaultOptions`]: fail a fraction of requests ([`super::faults`]);
 //! - `ignore_cursor`: answer as the original Lambda did, which ignored `cursor` ([`IgnoreCursor`]);
 //! - `shuffle_ties`: items sharing one `nmicrotimestamp` in a seeded order, as DynamoDB returns them
 //!   ([`super::shuffle_ties`]);
-//! - `latency`: wait before answering, as DynamoDB takes a few hundred ms per 1 MB page ([`delay`]).
+//! - `latency`: wait before answering, as DynamoDB takes a few hundred ms per 1 MB page ([`delay`]);
+//! - `like_original`: all of `/prod` as the original API Gateway + Lambda answered ([`super::like_original`]),
+//!   which ignored the cursor and had ties in DynamoDB's order.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +29,11 @@ pub struct TestOptions {
     pub latency: Duration,
     /// The seed of the order of ties.
     pub shuffle_ties: Option<u64>,
+    pub like_original: bool,
 }
+
+/// The order of ties of `like_original` without `shuffle_ties`.
+const LIKE_ORIGINAL_TIE_SEED: u64 = 1;
 
 impl TestOptions {
     pub fn is_active(&self) -> bool {
@@ -34,6 +41,17 @@ impl TestOptions {
             || self.ignore_cursor
             || !self.latency.is_zero()
             || self.shuffle_ties.is_some()
+            || self.like_original
+    }
+
+    /// The seed of the order of ties, if they are shuffled.
+    pub fn tie_seed(&self) -> Option<u64> {
+        self.shuffle_ties
+            .or(self.like_original.then_some(LIKE_ORIGINAL_TIE_SEED))
+    }
+
+    pub fn ignores_cursor(&self) -> bool {
+        self.ignore_cursor || self.like_original
     }
 
     /// Wraps the `/bitstamp` route's handlers (not its 405 fallback): faults outermost, so an injected 500 or 429

@@ -49,18 +49,23 @@ impl TestServer {
         self.dir.path().join("test.db")
     }
 
+    /// Where the server looks for the dashboard's files: nothing is there unless a test puts it there.
+    pub fn dist(&self) -> std::path::PathBuf {
+        dist_in(&self.dir)
+    }
+
     /// Another server over this one's store (no second seeding), with test options.
     pub fn with_options(&self, options: TestOptions) -> TestServer {
         serve(self.store.clone(), self.dir.clone(), options)
     }
 }
 
+fn dist_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("dist")
+}
+
 fn serve(store: SqliteStore, dir: Arc<tempfile::TempDir>, options: TestOptions) -> TestServer {
-    let app = tickscope_server::api::router(
-        Arc::new(store.clone()),
-        &dir.path().join("no-dist"),
-        &options,
-    );
+    let app = tickscope_server::api::router(Arc::new(store.clone()), &dist_in(&dir), &options);
     let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
