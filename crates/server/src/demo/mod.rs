@@ -37,18 +37,14 @@ use order_ids::OrderIds;
 use pair_sim::{Event, Outbox, PairSim, Step};
 use pairs::PAIRS;
 use rng::Rng;
+use tickscope_core::{KNOWN_CHANNELS, ORIGINAL_WINDOW};
 
 /// The window of the original data: 2022-03-21 02:45:00 to 06:27:00 UTC.
-pub const DEFAULT_FROM_US: i64 = 1_647_830_700_000_000;
-pub const DEFAULT_TO_US: i64 = 1_647_844_020_000_000;
+pub const DEFAULT_FROM_US: i64 = ORIGINAL_WINDOW.0;
+pub const DEFAULT_TO_US: i64 = ORIGINAL_WINDOW.1;
 
-/// The channels the generator fills.
-pub const DEMO_CHANNELS: [&str; 4] = [
-    "live_trades_btcusd",
-    "live_trades_ethusd",
-    "live_orders_btcusd",
-    "live_orders_ethusd",
-];
+/// The channels the generator fills: the original's four.
+pub const DEMO_CHANNELS: [&str; 4] = KNOWN_CHANNELS;
 
 /// Bitstamp's trade id near the start of the default window; later windows start proportionally higher.
 const FIRST_TRADE_ID: i64 = 226_151_000;
