@@ -35,6 +35,47 @@ export async function allItems(channel, from, to) {
   return items;
 }
 
+/** The trade statistics the dashboard shows, computed plainly from `items` in the order given (key order for the
+ * truth: sort by `(nmicrotimestamp, id)` first). */
+export function tradeStats(items) {
+  const trades = items.filter((i) => i.event === 'trade');
+  let volume = 0;
+  let quote = 0;
+  for (const t of trades) {
+    volume += Number(t.amount);
+    quote += Number(t.price) * Number(t.amount);
+  }
+  const prices = trades.map((t) => Number(t.price));
+  return {
+    open: prices[0],
+    high: Math.max(...prices),
+    low: Math.min(...prices),
+    close: prices.at(-1),
+    vwap: quote / volume,
+    volume,
+    trades: trades.length,
+  };
+}
+
+/** `items` sorted in key order, `(nmicrotimestamp, id)`, as the dashboard keeps them. */
+export function inKeyOrder(items) {
+  return [...items].sort((a, b) => a.nmicrotimestamp - b.nmicrotimestamp || a.id - b.id);
+}
+
+/** Statistics that are sums: their last bits depend on the order of addition. */
+const SUMS = new Set(['vwap', 'volume', 'added_buy', 'added_sell']);
+
+/** Fails unless each `stat-<channel>-<name>` cell's exact value (`data-value`) is `want[name]`: sums within 1e-9
+ * relative, the rest exactly. */
+export async function assertStats(page, channel, want) {
+  for (const [name, value] of Object.entries(want)) {
+    const shown = Number(await page.getByTestId(`stat-${channel}-${name}`).getAttribute('data-value'));
+    const what = `${channel} ${name}: shown ${shown}, computed ${value}`;
+    if (SUMS.has(name)) assert.ok(Math.abs(shown - value) <= Math.abs(value) * 1e-9, what);
+    else assert.equal(shown, value, what);
+  }
+}
+
 /** The option of the ECharts instance in the element with `data-testid=testid` (`getOption()`), or null. */
 export function chartOption(page, testid) {
   return page.evaluate((id) => {
