@@ -9,6 +9,7 @@ import {
   allItems,
   assertStats,
   buckets,
+  chartOption,
   dashboardUrl,
   fetchChannels,
   inKeyOrder,
@@ -57,7 +58,15 @@ test('every chart is drawn and the summary matches the API items', async () => {
     await canvas.first().waitFor({ timeout: 10_000 });
     const size = await canvas.first().evaluate((c) => [c.width, c.height]);
     assert.ok(size[0] > 100 && size[1] > 100, `${testid} canvas ${size}`);
+    // Every chart is a time chart: the heatmap too, on a time axis in the chosen zone, zooming with the others.
+    const option = await chartOption(page, testid);
+    assert.equal(option.xAxis[0].type, 'time', `${testid} x axis`);
+    assert.equal(option.useUTC, true, `${testid} in UTC`);
+    assert.ok(option.dataZoom.length > 0, `${testid} zooms`);
   }
+  const heatmap = await chartOption(page, 'chart-orders-live_orders_btcusd');
+  assert.equal(heatmap.yAxis[0].type, 'value', 'the heatmap prices on a value axis, ticks at round prices');
+  assert.ok(heatmap.series.every((s) => s.type === 'custom' && s.data.length > 0), 'bids and asks drawn as cells');
 
   for (const channel of CHANNELS) {
     const items = inKeyOrder(await allItems(channel, from, to));
