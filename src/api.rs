@@ -5,16 +5,13 @@
 //!
 //! Requests stay CORS-"simple" (GET, no custom request headers): the original API answers no preflight. Only our
 //! API has `/channels`, and the original answers it 403 without CORS headers, which the browser logs as an error;
-//! so [`channels`] asks it only after a cheap page request shows our header [`ROUTES_HEADER`].
+//! so [`channels`] asks it only after a cheap request of an empty range shows our header [`ROUTES_HEADER`].
 
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use tickscope_core::Channel;
-
-/// The header by which our API says which routes it has (`bitstamp,channels`); the original sends none.
-pub const ROUTES_HEADER: &str = "X-Tickscope-Routes";
+use tickscope_core::{Channel, ROUTES_HEADER, has_route};
 
 /// The API base when the link names none: a static build can bake one in (`TICKSCOPE_API` at build time, e.g. the
 /// original API Gateway endpoint); otherwise the page's own origin + `/prod`, as served by tickscope-server.
@@ -150,9 +147,7 @@ pub async fn channels(base: &str) -> Result<Option<Listing>, ApiError> {
     )
     .await
     .map_err(ApiError::Network)?;
-    let has_channels = probe
-        .routes
-        .is_some_and(|r| r.split(',').any(|route| route.trim() == "channels"));
+    let has_channels = probe.routes.is_some_and(|r| has_route(&r, "channels"));
     if !has_channels {
         return Ok(None);
     }

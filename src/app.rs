@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
                 let mut channels = listed_channels
                     .filter(|c| !c.is_empty())
                     .unwrap_or_else(Channel::known);
-                channels.sort_by_key(|c| (c.known_rank(), c.clone()));
+                channels.sort_by(|a, b| a.listing_key().cmp(&b.listing_key()));
                 form.channels.set(channels);
                 let (from, to) = window.get_untracked();
                 form.set_range(from, to);

@@ -19,6 +19,13 @@ pub fn show_time(us: i64, tz: TzMode) -> String {
     }
 }
 
+/// The time of day of [`show_time`], with its zone: `04:13:48.002 UTC`.
+pub fn clock(us: i64, tz: TzMode) -> String {
+    let text = show_time(us, tz);
+    text.split_once(' ')
+        .map_or(text.clone(), |(_, time)| time.to_owned())
+}
+
 /// A span for reading: `3 min 20 s`, `2 h 5 min`, `12 s`.
 pub fn span(us: i64) -> String {
     let s = us.max(0) / 1_000_000;

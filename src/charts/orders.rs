@@ -58,6 +58,8 @@ fn heatmap_options(map: &Heatmap, frame: &ZoomFrame, look: Look) -> JsValue {
         json!({
             "type": "custom",
             "name": name,
+            // Cells straddling the window's ends would paint over the axes: custom series do not clip by default.
+            "clip": true,
             "itemStyle": { "color": color },
             // x: the cell's start and end, y: its low and high price, so the axes take in whole cells.
             "encode": { "x": [0, 3], "y": [1, 4], "tooltip": [2] },

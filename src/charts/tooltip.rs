@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use tickscope_core::TzMode;
 use tickscope_core::aggregate::{Candle, Candles};
-use tickscope_core::format::grouped;
+use tickscope_core::format::{count, grouped, price};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
@@ -57,7 +57,7 @@ fn candle_at(candles: &Candles, us: i64) -> Option<Candle> {
 fn candle_html(c: &Candle, interval: &str, tz: TzMode, decimals: usize) -> String {
     let row =
         |name: &str, value: String| format!("<tr><td>{name}</td><td align=right>{value}</td></tr>");
-    let price = |p: f64| grouped(p, decimals);
+    let price = |p: f64| price(p, decimals);
     let rows = [
         row("Open", price(c.open)),
         row("High", price(c.high)),
@@ -66,7 +66,7 @@ fn candle_html(c: &Candle, interval: &str, tz: TzMode, decimals: usize) -> Strin
         row("VWAP", price(c.vwap)),
         row("Buy volume", grouped(c.buy_volume, 4)),
         row("Sell volume", grouped(c.sell_volume, 4)),
-        row("Trades", grouped(c.count as f64, 0)),
+        row("Trades", count(c.count)),
     ]
     .concat();
     format!(

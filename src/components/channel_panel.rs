@@ -29,13 +29,14 @@ impl PanelContext {
         self.data.try_with_value(|d| d.with(|load| load.range()))
     }
 
-    /// Reads the channel's chunks and the frame that `zoom` makes of its range.
+    /// Reads the channel's chunks and the frame that `zoom` makes of its range; `None` once the panel is gone
+    /// (a throttled draw may come after).
     pub fn with_frame<T>(
         &self,
         zoom: Option<(i64, i64)>,
         f: impl FnOnce(&[&Columns], &ZoomFrame) -> T,
-    ) -> T {
-        self.data.with_value(|d| {
+    ) -> Option<T> {
+        self.data.try_with_value(|d| {
             d.with(|load| {
                 let chunks: Vec<&Columns> = load.chunks().collect();
                 let (from, to) = load.range();

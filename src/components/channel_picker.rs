@@ -18,7 +18,7 @@ pub fn ChannelPicker(
                 .map(|c| (c.channel, Some(c.count)))
                 .collect();
             // The known channels first, in their usual order, whatever order the API lists them in.
-            listed.sort_by_key(|(channel, _)| (channel.known_rank(), channel.clone()));
+            listed.sort_by(|a, b| a.0.listing_key().cmp(&b.0.listing_key()));
             listed
         }
         _ => Channel::known().into_iter().map(|c| (c, None)).collect(),

@@ -18,9 +18,11 @@ pub fn OrdersCharts(context: PanelContext) -> impl IntoView {
     let heatmap = Chart::new(format!("chart-orders-{name}"), zooming());
     let flow = Chart::new(format!("chart-flow-{name}"), zooming());
     throttled_redraw(inputs, move |inputs| {
-        let options = context.with_frame(inputs.zoom, |chunks, frame| {
+        let Some(options) = context.with_frame(inputs.zoom, |chunks, frame| {
             orders_options(chunks, frame, frame.interval(inputs.look.iv), inputs.look)
-        });
+        }) else {
+            return;
+        };
         heatmap.draw(&options[0]);
         flow.draw(&options[1]);
     });

@@ -7,7 +7,7 @@ use tickscope_core::aggregate::{Stats, stats};
 use tickscope_core::format::{compact_money, count, grouped, significant};
 use tickscope_core::{Channel, ChannelKind, ChannelLoad, Side, TzMode, ZoomFrame};
 
-use crate::time::{show_time, span};
+use crate::time::{clock, show_time, span};
 
 /// The statistics a panel shows.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -119,11 +119,7 @@ pub fn StatsTable(
     let zoomed = move || stats.with(|s| s.zoomed.is_some());
     let heading = move || {
         stats.with(|s| match s.zoomed {
-            Some((a, b)) => format!(
-                "Visible: {} from {}",
-                span(b - a),
-                &show_time(a, tz.get())[11..19]
-            ),
+            Some((a, b)) => format!("Visible: {} from {}", span(b - a), clock(a, tz.get())),
             None => "Whole load".to_owned(),
         })
     };

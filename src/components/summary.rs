@@ -1,7 +1,7 @@
 //! After (and during) a load: per channel, what arrived, and a first look at the newest items, in key order.
 
 use leptos::prelude::*;
-use tickscope_core::format::{count, grouped};
+use tickscope_core::format::{count, grouped, price};
 use tickscope_core::{Side, Tick, TzMode};
 
 use crate::loader::{ChannelData, ChannelSnapshot, Snapshot};
@@ -103,7 +103,7 @@ fn item_row(t: Tick, tz: TzMode, decimals: usize) -> impl IntoView {
             <td>{show_time(t.ts, tz)}</td>
             <td>{t.event.name()}</td>
             <td class=side>{side}</td>
-            <td data-value=t.price.to_string()>{grouped(t.price, decimals)}</td>
+            <td data-value=t.price.to_string()>{price(t.price, decimals)}</td>
             <td data-value=t.amount.to_string()>{grouped(t.amount, 8)}</td>
             <td>{t.id.to_string()}</td>
         </tr>

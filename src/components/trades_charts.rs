@@ -26,11 +26,16 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
     // One formatter for the panel's life; each draw hands it the new candles through `tooltip`.
     let formatter = StoredValue::new_local(candle_tooltip(tooltip.clone()));
     throttled_redraw(inputs, move |inputs| {
-        let formatter = formatter.with_value(|f| f.as_ref().clone());
-        let (options, candles) = context.with_frame(inputs.zoom, |chunks, frame| {
+        let Some(formatter) = formatter.try_with_value(|f| f.as_ref().clone()) else {
+            return;
+        };
+        let drawn = context.with_frame(inputs.zoom, |chunks, frame| {
             let interval = frame.interval(inputs.look.iv);
             trades_options(chunks, frame, interval, inputs.look, &formatter)
         });
+        let Some((options, candles)) = drawn else {
+            return;
+        };
         *tooltip.borrow_mut() = Some((candles, inputs.look.tz, decimals));
         price.draw(&options[0]);
         volume.draw(&options[1]);

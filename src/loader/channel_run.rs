@@ -38,7 +38,8 @@ impl ChannelRun {
                 retries: 0,
                 published: 0,
             }),
-            version: ArcRwSignal::new(0),
+            // Each load's versions start apart, so that a sum of versions (the compare chart's) changes with the load.
+            version: ArcRwSignal::new(load_number << 32),
         }
     }
 
@@ -97,17 +98,20 @@ impl ChannelRun {
         failed.into_iter().for_each(|i| state.load.clear_error(i));
     }
 
-    /// Splits the pending segment with the most pages left (see [`ChannelLoad::split`]).
+    /// Splits pending segment `i` in the middle of what it has left (see [`ChannelLoad::split`]).
     pub fn split(&self, i: usize) -> Option<usize> {
         self.state.borrow_mut().load.split(i)
     }
 
     /// Tells the panel when items arrived since it was last told.
     pub fn publish(&self) {
-        let mut state = self.state.borrow_mut();
-        let items = state.load.items();
-        if items != state.published {
-            state.published = items;
+        let changed = {
+            let mut state = self.state.borrow_mut();
+            let items = state.load.items();
+            std::mem::replace(&mut state.published, items) != items
+        };
+        // Outside the borrow: whatever the signal wakes may read the load.
+        if changed {
             self.version.update(|v| *v += 1);
         }
     }

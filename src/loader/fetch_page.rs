@@ -3,6 +3,7 @@
 
 use tickscope_core::{Backoff, PageBatch, PageError, StatusClass, classify_status, parse_page};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::AbortController;
 
 use crate::api::{self, RawAnswer};
@@ -39,11 +40,9 @@ pub async fn fetch_page(url: &str, context: &impl FetchContext) -> Fetched {
         let Some(controller) = context.controller() else {
             return Fetched::Stopped;
         };
-        let timeout = arm_timeout(&controller);
+        let timeout = Timeout::arm(&controller);
         let answer = api::get_bytes(url, Some(&controller.signal())).await;
-        if let (Some(window), Some(id)) = (web_sys::window(), timeout) {
-            window.clear_timeout_with_handle(id);
-        }
+        drop(timeout);
         context.release(&controller);
         if !context.is_live() {
             return Fetched::Stopped;
@@ -100,14 +99,32 @@ fn judge(status: u16, body: &[u8]) -> Result<PageBatch, Judgement> {
     }
 }
 
-/// Aborts the request after [`TIMEOUT_MS`]; returns the timer to clear when it answers first.
-fn arm_timeout(controller: &AbortController) -> Option<i32> {
-    let controller = controller.clone();
-    let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            abort.unchecked_ref(),
-            TIMEOUT_MS as i32,
-        )
-        .ok()
+/// Aborts a request after [`TIMEOUT_MS`] unless dropped first; dropping it clears the timer and frees the
+/// callback (a callback handed to JS for good would stay, with its controller, for every page that answered).
+struct Timeout {
+    id: Option<i32>,
+    _abort: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    fn arm(controller: &AbortController) -> Self {
+        let controller = controller.clone();
+        let abort = Closure::<dyn FnMut()>::new(move || controller.abort());
+        let id = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort.as_ref().unchecked_ref(),
+                TIMEOUT_MS as i32,
+            )
+            .ok()
+        });
+        Self { id, _abort: abort }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let (Some(window), Some(id)) = (web_sys::window(), self.id) {
+            window.clear_timeout_with_handle(id);
+        }
+    }
 }

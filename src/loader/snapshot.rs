@@ -67,13 +67,15 @@ pub(super) fn take<'a>(
     let channels: Vec<ChannelSnapshot> = channels
         .map(|c| {
             let load = c.load();
-            coverage = coverage + Coverage::of_load(&load);
+            let covered = Coverage::of_load(&load);
+            coverage = coverage + covered;
             let stats = load.stats();
-            let first_ts = load.chunks().next().map(|c| c.ts[0]);
-            let last_ts = load.chunks().last().and_then(|c| c.ts.last().copied());
+            let chunks: Vec<_> = load.chunks().collect();
+            let first_ts = chunks.first().map(|c| c.ts[0]);
+            let last_ts = chunks.last().and_then(|c| c.ts.last().copied());
             ChannelSnapshot {
                 channel: c.channel().clone(),
-                percent: Coverage::of_load(&load).percent(),
+                percent: covered.percent(),
                 items: load.items(),
                 pages: stats.pages,
                 skipped: stats.skipped,

@@ -48,7 +48,16 @@ impl SegmentTask {
                     self.channel.fail(message);
                     break false;
                 }
-                Fetched::Stopped => return,
+                Fetched::Stopped => {
+                    // The run is gone (Cancel, a new Load), or the browser could not start a request.
+                    let Some(run) = self.run.upgrade() else {
+                        return;
+                    };
+                    self.channel
+                        .fail("the browser could not start a request".to_owned());
+                    run.task_done(false);
+                    return;
+                }
             }
         };
         if let Some(run) = self.run.upgrade() {

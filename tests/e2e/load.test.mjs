@@ -116,8 +116,14 @@ for (const k of [1, 4]) {
   });
 }
 
-test('Cancel stops every request at once; Resume finishes with the exact counts', async (t) => {
-  const server = await extraServer(t, 'latency', ['--latency-ms', '300']);
+// Against our API, and against one that answers as the original does (cursor ignored, ties shuffled, no /channels).
+const APIS = [
+  { name: '', args: [] },
+  { name: ' (like the original)', args: ['--like-original'] },
+];
+
+for (const api of APIS) test(`Cancel stops every request at once; Resume finishes with the exact counts${api.name}`, async (t) => {
+  const server = await extraServer(t, `latency${api.args.join('')}`, ['--latency-ms', '300', ...api.args]);
   const { page, problems } = await probedPage(t);
   await page.goto(wholeWindow(CHANNELS, { api: server.api }));
 
@@ -166,8 +172,10 @@ test('Cancel stops every request at once; Resume finishes with the exact counts'
   );
 });
 
-test('retries injected faults (500, 429, dropped, truncated, slow) and loads the exact counts', async (t) => {
-  const server = await extraServer(t, 'faults', ['--fault-rate', '0.3', '--fault-seed', '7', '--fault-slow-ms', '1500']);
+for (const api of APIS) test(`retries injected faults (500, 429, dropped, truncated, slow) and loads the exact counts${api.name}`, async (t) => {
+  const server = await extraServer(t, `faults${api.args.join('')}`, [
+    '--fault-rate', '0.3', '--fault-seed', '7', '--fault-slow-ms', '1500', ...api.args,
+  ]);
   const channels = ['live_trades_btcusd', 'live_orders_ethusd'];
   const { page, problems } = await probedPage(t);
   const started = Date.now();

@@ -98,7 +98,7 @@ test('a window that starts and ends inside taker sweeps opens and closes on thei
     .map(([ts]) => ts)
     .sort((x, y) => x - y);
   assert.ok(runs.get(a) >= 3 && runs.get(b) >= 3, `sweeps of ${runs.get(a)} and ${runs.get(b)} trades`);
-  const server = await extraServer(t, 'shuffle-ties-sweeps', ['--like-original']);
+  const server = await extraServer(t, 'like-original-sweeps', ['--like-original']);
   // The API answers the sweep out of id order: a dashboard taking the last item as it came would be wrong.
   const answered = await (await fetch(`${server.api}/bitstamp?channel=${channel}&from=${b}&to=${b}`)).json();
   const ids = answered.body.Items.map((i) => i.id);

@@ -92,12 +92,11 @@ impl Channel {
         self.name.rsplit('_').next().unwrap_or_default()
     }
 
-    /// The market for people: `BTC/USD` (a six-letter pair split in halves), else the pair in capitals.
+    /// The market for people: `BTC/USD`, `BTC/USDT`; the pair in capitals when it cannot be split.
     pub fn pair_label(&self) -> String {
-        let pair = self.pair().to_uppercase();
-        match pair.len() {
-            6 => format!("{}/{}", &pair[..3], &pair[3..]),
-            _ => pair,
+        match self.currencies() {
+            (base, quote) if quote.is_empty() => base,
+            (base, quote) => format!("{base}/{quote}"),
         }
     }
 
@@ -124,9 +123,10 @@ impl Channel {
         }
     }
 
-    /// The channel's place among the known ones (`None` for others): pickers list the known ones first.
-    pub fn known_rank(&self) -> Option<usize> {
-        KNOWN_CHANNELS.iter().position(|k| *k == self.name)
+    /// Where the channel goes in a list: the known ones first, in their usual order, then the others by name.
+    pub fn listing_key(&self) -> (usize, &str) {
+        let rank = KNOWN_CHANNELS.iter().position(|k| *k == self.name);
+        (rank.unwrap_or(KNOWN_CHANNELS.len()), &self.name)
     }
 }
 
@@ -164,7 +164,7 @@ mod tests {
         let c = Channel::parse("live_orders_btcusdt").unwrap();
         assert_eq!(
             (c.kind(), c.pair_label()),
-            (ChannelKind::Orders, "BTCUSDT".into())
+            (ChannelKind::Orders, "BTC/USDT".into())
         );
         assert_eq!(c.currencies(), ("BTC".into(), "USDT".into()));
         assert_eq!(c.to_string(), "live_orders_btcusdt");
@@ -175,13 +175,22 @@ mod tests {
         let known = Channel::known();
         assert_eq!(known.len(), 4);
         assert_eq!(known[3].kind(), ChannelKind::Orders);
-        assert_eq!(known[2].known_rank(), Some(2));
+        let mut listed = [
+            Channel::parse("live_trades_xrpeur").unwrap(),
+            known[3].clone(),
+            Channel::parse("live_orders_adausd").unwrap(),
+            known[0].clone(),
+        ];
+        listed.sort_by(|a, b| a.listing_key().cmp(&b.listing_key()));
+        let names: Vec<&str> = listed.iter().map(Channel::name).collect();
         assert_eq!(
-            "live_trades_xrpeur"
-                .parse::<Channel>()
-                .unwrap()
-                .known_rank(),
-            None
+            names,
+            [
+                "live_trades_btcusd",
+                "live_orders_ethusd",
+                "live_orders_adausd",
+                "live_trades_xrpeur"
+            ]
         );
     }
 

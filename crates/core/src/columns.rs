@@ -31,7 +31,8 @@ impl EventKind {
         }
     }
 
-    pub fn from_u8(value: u8) -> Option<Self> {
+    #[cfg(test)]
+    pub(crate) fn from_u8(value: u8) -> Option<Self> {
         [
             Self::Trade,
             Self::OrderCreated,
@@ -203,19 +204,6 @@ impl Columns {
         }
     }
 
-    /// Keeps only the items for which `keep(i)` is true, in order.
-    pub fn retain_indices(&mut self, mut keep: impl FnMut(usize) -> bool) {
-        let kept: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
-        if kept.len() == self.len() {
-            return;
-        }
-        let mut out = Columns::with_capacity(kept.len());
-        for i in kept {
-            out.push_from(self, i);
-        }
-        *self = out;
-    }
-
     pub fn shrink_to_fit(&mut self) {
         self.ts.shrink_to_fit();
         self.id.shrink_to_fit();
@@ -227,7 +215,8 @@ impl Columns {
     }
 
     /// Bytes held by the vectors' buffers.
-    pub fn heap_bytes(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.ts.capacity() * 8
             + self.id.capacity() * 8
             + self.price.capacity() * 8
@@ -254,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn push_get_append_retain() {
+    fn push_get_append() {
         let mut a = Columns::default();
         a.push(tick(1));
         a.push(tick(2));
@@ -264,8 +253,6 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert_eq!(a.get(2), Some(tick(3)));
         assert_eq!(a.get(3), None);
-        a.retain_indices(|i| i != 1);
-        assert_eq!((a.ts.clone(), a.get(1)), (vec![1, 3], Some(tick(3))));
     }
 
     #[test]
@@ -291,7 +278,7 @@ mod tests {
         b.append(&a);
         assert_eq!(a.order_ids.len(), 4);
         assert_eq!(b.order_ids, vec![[0, 0], [0, 0], [7, 8], [0, 0], [0, 0]]);
-        b.retain_indices(|i| i >= 2);
+        let mut b = b.split_off(2);
         assert_eq!((b.order_ids_of(0), b.ts[0]), (Some([7, 8]), 2));
         let before = b.heap_bytes();
         b.shrink_to_fit();

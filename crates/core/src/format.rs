@@ -56,18 +56,24 @@ pub fn compact_money(value: f64, quote: &str) -> String {
     }
 }
 
-/// `value` scaled to thousands, millions or billions, with the suffix to say so (` k`, ` M`, ` B`).
+/// `value` scaled to thousands, millions or billions, with the suffix to say so (` k`, ` M`, ` B`): the smallest
+/// scale under which it reads, rounded to cents, below 1,000 (`999,999.5` is `1.00 M`, not `1,000.00 k`).
 fn compact(value: f64) -> (f64, &'static str) {
-    let size = value.abs();
-    if size >= 1e9 {
-        (value / 1e9, " B")
-    } else if size >= 1e6 {
-        (value / 1e6, " M")
-    } else if size >= 1e3 {
-        (value / 1e3, " k")
+    const SCALES: [(f64, &str); 4] = [(1.0, ""), (1e3, " k"), (1e6, " M"), (1e9, " B")];
+    let reads = |s: &&(f64, &str)| ((value / s.0).abs() * 100.0).round() < 100_000.0;
+    let (scale, suffix) = SCALES.iter().find(reads).unwrap_or(&SCALES[3]);
+    (value / scale, suffix)
+}
+
+/// A price: at least `decimals` decimals (the market's), more for a small price, so that five significant digits
+/// show (`0.61234` against the dollar, not `0.61`).
+pub fn price(value: f64, decimals: usize) -> String {
+    let magnitude = if value.is_finite() && value != 0.0 {
+        value.abs().log10().floor() as i32
     } else {
-        (value, "")
-    }
+        0
+    };
+    grouped(value, decimals.max((4 - magnitude).clamp(0, 8) as usize))
 }
 
 #[cfg(test)]
@@ -99,6 +105,12 @@ mod tests {
         assert_eq!(compact_money(2_500.0, "EUR"), "€2.50 k");
         assert_eq!(compact_money(12.0, "USDT"), "12.00 USDT");
         assert_eq!(compact_money(3.2e9, "GBP"), "£3.20 B");
+        assert_eq!(compact_money(999_999.5, "USD"), "$1.00 M");
+        assert_eq!(compact_money(999_994.0, "USD"), "$999.99 k");
+        assert_eq!(compact_money(999.999, "USD"), "$1.00 k");
+        assert_eq!(price(41764.4251, 2), "41,764.43");
+        assert_eq!(price(0.61234, 2), "0.61234");
+        assert_eq!(price(2.5, 2), "2.5000");
     }
 
     proptest! {

@@ -1,9 +1,9 @@
 //! Tickscope's core: the data model and pure logic shared by the dashboard (wasm) and the API server.
 //!
 //! Nothing here knows about a screen, an HTTP server, a database or an async runtime: the clock and randomness are
-//! passed in. Every item is named from the crate's root (`tickscope_core::ChannelLoad`), once; the aggregates
-//! and the formats for people keep
-//! their own namespaces (`tickscope_core::aggregate::candles`, `tickscope_core::format::grouped`).
+//! passed in. Every item is named once, from the crate's root (`tickscope_core::ChannelLoad`); the aggregates and
+//! the formats for people keep their own namespaces (`tickscope_core::aggregate::candles`,
+//! `tickscope_core::format::grouped`).
 
 pub mod aggregate;
 mod channel;
@@ -19,6 +19,7 @@ mod progress;
 mod query;
 mod response;
 mod retry;
+mod routes;
 mod segments;
 mod url_state;
 mod zoom;
@@ -29,14 +30,15 @@ pub use csv_export::items_csv;
 pub use cursor::{CursorError, PageKey};
 pub use item::{EncodedItem, ItemBuilder, ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 pub use page::{PAGE_BYTES, PageCut, render_envelope};
-pub use pager::{PagerError, PagerMode, PagerStats, SegmentPager};
+pub use pager::{PagerError, PagerStats, SegmentPager};
 pub use progress::{Coverage, LoadMeter, Progress};
 pub use query::{PageRequest, QueryError};
 pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
+pub use routes::{ROUTES, ROUTES_HEADER, has_route};
 pub use segments::{ChannelLoad, SPLIT_MIN_PAGES};
 pub use url_state::{
-    DEFAULT_K, MAX_K, PriceView, TimeError, TzMode, US_PER_DAY, US_PER_SECOND, ViewState,
-    format_iso, format_iso_with_offset, format_utc, format_with_offset, parse_iso, parse_time,
+    DEFAULT_K, MAX_K, PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
+    format_with_offset, parse_time,
 };
 pub use zoom::ZoomFrame;

@@ -9,7 +9,8 @@
 //!   that timestamp are dropped. Only the identities `(id, ts)` accepted at the latest timestamp are remembered,
 //!   so memory stays bounded by the largest group of items sharing one timestamp.
 //!
-//! Either way every item of the segment is returned exactly once, in order. The pager's state changes only in
+//! Either way every item of the segment is returned exactly once, in time order; items sharing a timestamp come as
+//! the API gave them, and [`crate::ChannelLoad`] puts them in key order. The pager's state changes only in
 //! [`SegmentPager::accept`], and only when it succeeds: after a failed fetch (or a rejected page) asking
 //! [`SegmentPager::next_query`] again resumes exactly where paging was.
 
@@ -160,7 +161,8 @@ impl SegmentPager {
         (self.from, self.to)
     }
 
-    pub fn mode(&self) -> PagerMode {
+    #[cfg(test)]
+    pub(crate) fn mode(&self) -> PagerMode {
         self.mode
     }
 
@@ -213,7 +215,7 @@ impl SegmentPager {
         self.next_request().map(|r| r.to_query_string())
     }
 
-    /// Takes the answer to [`SegmentPager::next_query`] and returns its new items, in order. On error the
+    /// Takes the answer to [`SegmentPager::next_query`] and returns its new items, in time order. On error the
     /// pager is unchanged.
     pub fn accept(&mut self, batch: PageBatch) -> Result<Columns, PagerError> {
         if self.done {

@@ -129,7 +129,8 @@ impl ChannelLoad {
     }
 
     /// Asks every segment for at most `limit` items per page.
-    pub fn with_limit(mut self, limit: Option<u32>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_limit(mut self, limit: Option<u32>) -> Self {
         for s in &mut self.segments {
             s.pager = s.pager.clone().with_limit(limit);
         }
@@ -145,12 +146,14 @@ impl ChannelLoad {
         (self.from, self.to)
     }
 
-    pub fn segment_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn segment_count(&self) -> usize {
         self.segments.len()
     }
 
     /// Segment `i`'s pager (its range, mode, counters), if there is such a segment.
-    pub fn pager(&self, i: usize) -> Option<&SegmentPager> {
+    #[cfg(test)]
+    pub(crate) fn pager(&self, i: usize) -> Option<&SegmentPager> {
         self.segments.get(i).map(|s| &s.pager)
     }
 

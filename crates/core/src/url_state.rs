@@ -23,11 +23,8 @@ use crate::channel::Channel;
 
 mod time;
 
-use time::civil_from_days;
-pub use time::{
-    TimeError, US_PER_DAY, US_PER_SECOND, format_iso, format_iso_with_offset, format_utc,
-    format_with_offset, parse_iso,
-};
+use time::{US_PER_DAY, civil_from_days, parse_iso};
+pub use time::{format_iso, format_iso_with_offset, format_utc, format_with_offset};
 
 pub const DEFAULT_K: u8 = 4;
 pub const MAX_K: u8 = 16;

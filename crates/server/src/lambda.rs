@@ -15,8 +15,8 @@ use serde_json::{Map, Value, json};
 
 use crate::api::handlers;
 use crate::api::response::ApiResponse;
-use crate::api::routes_header::{ROUTES, ROUTES_HEADER};
 use crate::store::Store;
+use tickscope_core::{ROUTES, ROUTES_HEADER};
 
 /// What an event asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -120,7 +120,8 @@ impl Candles {
     }
 
     /// Base volume (buy + sell) of each candle.
-    pub fn volume(&self) -> impl Iterator<Item = f64> + '_ {
+    #[cfg(test)]
+    pub(crate) fn volume(&self) -> impl Iterator<Item = f64> + '_ {
         self.buy_volume
             .iter()
             .zip(&self.sell_volume)

@@ -13,7 +13,7 @@
 
 use super::interval::Interval;
 use super::window::{View, max, min, views};
-use crate::columns::{Columns, EventKind, Side};
+use crate::columns::{Columns, EventKind};
 
 /// Price rows by default.
 pub const DEFAULT_HEATMAP_ROWS: usize = 60;
@@ -103,13 +103,14 @@ impl Heatmap {
     }
 
     /// The amount in cell `(column, row)` of `side` (0 outside the grid).
-    pub fn weight(&self, side: Side, column: usize, row: usize) -> f32 {
+    #[cfg(test)]
+    pub(crate) fn weight(&self, side: crate::Side, column: usize, row: usize) -> f32 {
         if column >= self.columns || row >= self.rows {
             return 0.0;
         }
         let cells = match side {
-            Side::Buy => &self.bids,
-            Side::Sell => &self.asks,
+            crate::Side::Buy => &self.bids,
+            crate::Side::Sell => &self.asks,
         };
         cells[self.index(column, row)]
     }
@@ -400,7 +401,7 @@ pub fn heatmap(segments: &[&Columns], from: i64, to: i64, params: &HeatmapParams
 mod tests {
     use super::*;
     use crate::aggregate::test_util::*;
-    use crate::columns::Tick;
+    use crate::columns::{Side, Tick};
 
     const C: EventKind = EventKind::OrderCreated;
     const CH: EventKind = EventKind::OrderChanged;

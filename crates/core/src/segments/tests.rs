@@ -181,7 +181,10 @@ fn a_split_works_when_the_api_ignores_cursors() {
     load.accept(0, api.answer(&q)).unwrap();
     let q = load.next_query(0).unwrap();
     load.accept(0, api.answer(&q)).unwrap();
-    assert_eq!(load.pager(0).unwrap().mode(), crate::PagerMode::TimeCursor);
+    assert_eq!(
+        load.pager(0).unwrap().mode(),
+        crate::pager::PagerMode::TimeCursor
+    );
     let in_flight = load.next_query(0).unwrap();
     let new = load.split(0).unwrap();
     assert_eq!(load.pager(0).unwrap().range(), (0, 330));

@@ -3,11 +3,8 @@
 //! The dashboard depends on this name: do not rename it.
 
 use axum::http::{HeaderName, HeaderValue};
+use tickscope_core::ROUTES;
 use tower_http::set_header::SetResponseHeaderLayer;
-
-pub const ROUTES_HEADER: &str = "X-Tickscope-Routes";
-/// Our API's routes under the stage path.
-pub const ROUTES: &str = "bitstamp,channels";
 
 pub fn name() -> HeaderName {
     HeaderName::from_static("x-tickscope-routes")
@@ -21,6 +18,7 @@ pub fn layer() -> SetResponseHeaderLayer<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tickscope_core::ROUTES_HEADER;
 
     #[test]
     fn the_name_is_the_header_s_in_lower_case() {
