@@ -188,12 +188,12 @@ impl Loader {
     /// [`PUBLISH_MS`], the last change always included.
     fn publish(&self) {
         let loading = self.run.with_value(Option::is_some);
-        let wait = self
+        let (wait, pending) = self
             .publish
-            .with_value(|p| p.at + PUBLISH_MS - js_sys::Date::now());
-        if !loading || (wait <= 0.0 && !self.publish.with_value(|p| p.pending)) {
+            .with_value(|p| (p.at + PUBLISH_MS - js_sys::Date::now(), p.pending));
+        if !loading || (wait <= 0.0 && !pending) {
             self.publish_now();
-        } else if !self.publish.with_value(|p| p.pending) {
+        } else if !pending {
             self.publish.update_value(|p| p.pending = true);
             let loader = *self;
             set_timeout(

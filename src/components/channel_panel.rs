@@ -57,25 +57,12 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     let visible = use_visible(section);
     let inputs = draw_inputs(
         form,
-        {
-            let version = version.clone();
-            move || version.get()
-        },
+        move || version.get(),
         move || !visible.get() && status.get() == Status::Loading,
     );
     let context = PanelContext { data, form, inputs };
-    let stats = {
-        let version = version.clone();
-        Memo::new(move |_| {
-            version.track();
-            let zoom = form.zoom.get();
-            data.with_value(|d| d.with(|load| PanelStats::of(load, zoom)))
-        })
-    };
-    let items = Memo::new(move |_| {
-        version.track();
-        data.with_value(|d| d.with(|load| load.items()))
-    });
+    let stats = PanelStats::memo(data, form.zoom);
+    let items = Memo::new(move |_| data.with_value(|d| d.read(|load| load.items())));
 
     let (title, charts) = match channel.kind() {
         ChannelKind::Trades => (

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 use tickscope_core::aggregate::{Stats, stats};
 use tickscope_core::format::{compact_money, count, grouped, significant};
-use tickscope_core::{Channel, ChannelKind, ChannelLoad, Side, TzMode, ZoomFrame};
+use tickscope_core::{Channel, ChannelKind, Side, TzMode, ZoomFrame};
 
+use crate::loader::ChannelData;
 use crate::time::{clock, show_time, span};
 
 /// The statistics a panel shows.
@@ -19,21 +20,38 @@ pub struct PanelStats {
 }
 
 impl PanelStats {
-    pub fn of(load: &ChannelLoad, zoom: Option<(i64, i64)>) -> Self {
-        let chunks: Vec<_> = load.chunks().collect();
-        let (from, to) = load.range();
-        let frame = ZoomFrame::new(from, to, zoom);
-        let whole = stats(&chunks, from, to);
-        let zoomed = frame.zoom();
-        let visible = match zoomed {
-            Some((a, b)) => stats(&chunks, a, b),
-            None => whole,
-        };
-        Self {
-            visible,
-            whole,
-            zoomed,
-        }
+    /// The statistics of `data`, redone when items arrive and, for the visible window, when `zoom` changes: the
+    /// whole load's are a memo of their own, not recomputed by every zoom.
+    pub fn memo(
+        data: StoredValue<ChannelData, LocalStorage>,
+        zoom: RwSignal<Option<(i64, i64)>>,
+    ) -> Memo<Self> {
+        let whole = Memo::new(move |_| {
+            data.with_value(|d| {
+                d.read(|load| {
+                    let (from, to) = load.range();
+                    stats(&load.chunks().collect::<Vec<_>>(), from, to)
+                })
+            })
+        });
+        Memo::new(move |_| {
+            let whole = whole.get();
+            let zoom = zoom.get();
+            data.with_value(|d| {
+                d.read(|load| {
+                    let (from, to) = load.range();
+                    let zoomed = ZoomFrame::new(from, to, zoom).zoom();
+                    let visible = zoomed.map_or(whole, |(a, b)| {
+                        stats(&load.chunks().collect::<Vec<_>>(), a, b)
+                    });
+                    Self {
+                        visible,
+                        whole,
+                        zoomed,
+                    }
+                })
+            })
+        })
     }
 }
 

@@ -63,20 +63,15 @@ fn summary_row(c: ChannelSnapshot, tz: TzMode) -> impl IntoView {
 #[component]
 fn NewestItems(data: ChannelData, tz: Signal<TzMode>) -> impl IntoView {
     let channel = data.channel().clone();
-    let version = data.version();
-    let data = StoredValue::new_local(data);
     let newest = Memo::new(move |_| {
-        version.track();
-        data.with_value(|d| {
-            d.with(|load| {
-                let chunks: Vec<_> = load.chunks().collect();
-                chunks
-                    .iter()
-                    .rev()
-                    .flat_map(|c| (0..c.len()).rev().filter_map(|i| c.get(i)))
-                    .take(NEWEST)
-                    .collect::<Vec<Tick>>()
-            })
+        data.read(|load| {
+            let chunks: Vec<_> = load.chunks().collect();
+            chunks
+                .iter()
+                .rev()
+                .flat_map(|c| (0..c.len()).rev().filter_map(|i| c.get(i)))
+                .take(NEWEST)
+                .collect::<Vec<Tick>>()
         })
     });
     let decimals = channel.price_decimals();

@@ -141,4 +141,10 @@ impl ChannelData {
     pub fn with<T>(&self, f: impl FnOnce(&ChannelLoad) -> T) -> T {
         f(&self.0.load())
     }
+
+    /// Reads the channel's load and tracks its version: a memo made of it is redone when items arrive.
+    pub fn read<T>(&self, f: impl FnOnce(&ChannelLoad) -> T) -> T {
+        self.0.version.track();
+        self.with(f)
+    }
 }
