@@ -6,17 +6,20 @@
 //! `tickscope_core::format::grouped`).
 
 pub mod aggregate;
+mod bitstamp;
 mod channel;
 mod columns;
 mod csv_export;
 mod cursor;
 mod dynamo_number;
 pub mod format;
+mod gaps;
 mod item;
 mod page;
 mod pager;
 mod progress;
 mod query;
+mod recent_keys;
 mod response;
 mod retry;
 mod routes;
@@ -24,15 +27,18 @@ mod segments;
 mod url_state;
 mod zoom;
 
+pub use bitstamp::{DataMessage, Frame, HEARTBEAT_FRAME, Malformed, parse_frame, subscribe_frame};
 pub use channel::{Channel, ChannelKind, InvalidChannel, KNOWN_CHANNELS, ORIGINAL_WINDOW};
 pub use columns::{Columns, EventKind, OrderIds, Side, Tick};
 pub use csv_export::items_csv;
 pub use cursor::{CursorError, PageKey};
+pub use gaps::{Gap, GapTracker, NOT_RUNNING};
 pub use item::{EncodedItem, ItemBuilder, ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 pub use page::{PAGE_BYTES, PageCut, render_envelope};
 pub use pager::{PagerError, PagerStats, SegmentPager};
 pub use progress::{Coverage, LoadMeter, Progress};
-pub use query::{PageRequest, QueryError};
+pub use query::{GapsRequest, PageRequest, QueryError};
+pub use recent_keys::RecentKeys;
 pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use routes::{ROUTES, ROUTES_HEADER, has_route};

@@ -108,6 +108,24 @@ impl PageRequest {
     }
 }
 
+/// A checked `GET /gaps?channel=&from=&to=`: the gaps of `channel` overlapping `[from, to]`. Its parameters
+/// are checked as `/bitstamp`'s are, so a client gets the same messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GapsRequest {
+    pub channel: Channel,
+    pub from: i64,
+    pub to: i64,
+}
+
+impl GapsRequest {
+    pub fn parse(raw_query: &str) -> Result<Self, QueryError> {
+        let PageRequest {
+            channel, from, to, ..
+        } = PageRequest::parse(raw_query)?;
+        Ok(Self { channel, from, to })
+    }
+}
+
 fn parse_time(name: &str, value: Option<String>) -> Result<i64, QueryError> {
     let value =
         value.ok_or_else(|| QueryError(format!("missing parameter `{name}`: {TIME_HINT}")))?;

@@ -6,7 +6,7 @@
 pub const ROUTES_HEADER: &str = "X-Tickscope-Routes";
 
 /// Our API's routes under the stage path, comma-separated.
-pub const ROUTES: &str = "bitstamp,channels";
+pub const ROUTES: &str = "bitstamp,channels,gaps";
 
 /// Whether a [`ROUTES_HEADER`] value lists `route`.
 pub fn has_route(header: &str, route: &str) -> bool {
@@ -21,7 +21,8 @@ mod tests {
     fn routes_are_listed_by_name() {
         assert!(has_route(ROUTES, "channels"));
         assert!(has_route(" bitstamp , channels ", "channels"));
-        assert!(!has_route(ROUTES, "gaps"));
+        assert!(has_route(ROUTES, "gaps"));
+        assert!(!has_route(ROUTES, "collector"));
         assert!(!has_route("", "channels"));
     }
 }

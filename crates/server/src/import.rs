@@ -42,6 +42,11 @@ pub fn read_items(
 pub fn parse_item(line: &str) -> Result<Record, String> {
     let object: Map<String, Value> =
         serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
+    item_record(&object)
+}
+
+/// One item from its attributes (see [`parse_item`]): the import's and the collector's one rule.
+pub fn item_record(object: &Map<String, Value>) -> Result<Record, String> {
     let channel = match object.get("channel") {
         Some(Value::String(c)) if Channel::parse(c).is_ok() => c.clone(),
         Some(other) => {
@@ -51,7 +56,7 @@ pub fn parse_item(line: &str) -> Result<Record, String> {
         }
         None => return Err("missing `channel`".into()),
     };
-    let id = integer_attribute(&object, "id")?.ok_or("missing `id`")?;
+    let id = integer_attribute(object, "id")?.ok_or("missing `id`")?;
     let microtimestamp = match object.get("microtimestamp") {
         Some(Value::String(s)) if is_digits(s) => s.clone(),
         Some(Value::Number(n)) if is_digits(&n.to_string()) => n.to_string(),
@@ -65,7 +70,7 @@ pub fn parse_item(line: &str) -> Result<Record, String> {
     let micros: i64 = microtimestamp
         .parse()
         .map_err(|_| format!("`microtimestamp` {microtimestamp} is too large"))?;
-    let nmicrotimestamp = integer_attribute(&object, "nmicrotimestamp")?;
+    let nmicrotimestamp = integer_attribute(object, "nmicrotimestamp")?;
     if nmicrotimestamp.is_some_and(|n| n != micros) {
         return Err(format!(
             "`nmicrotimestamp` differs from `microtimestamp` {microtimestamp}"
@@ -73,7 +78,7 @@ pub fn parse_item(line: &str) -> Result<Record, String> {
     }
 
     let mut item = ItemBuilder::new();
-    for (name, value) in &object {
+    for (name, value) in object {
         match value {
             Value::String(s) => {
                 item.string(name, s);

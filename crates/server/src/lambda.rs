@@ -132,16 +132,21 @@ pub async fn handle<S: Store>(store: &S, event: &Value) -> Result<Box<RawValue>,
 
 async fn route<S: Store>(store: &S, method: &str, path: &str, query: &str) -> ApiResponse {
     let path = path.trim_end_matches('/');
-    let known = path.ends_with("/bitstamp") || path.ends_with("/channels");
-    match method {
-        _ if !known => ApiResponse::error(
+    let route = ["/bitstamp", "/channels", "/gaps"]
+        .into_iter()
+        .find(|route| path.ends_with(route));
+    match (method, route) {
+        (_, None) => ApiResponse::error(
             StatusCode::NOT_FOUND,
-            &format!("no route {path}; the API has GET /prod/bitstamp and GET /prod/channels"),
+            &format!(
+                "no route {path}; the API has GET /prod/bitstamp, GET /prod/channels and GET /prod/gaps"
+            ),
         ),
-        "GET" | "HEAD" if path.ends_with("/bitstamp") => handlers::bitstamp(store, query).await,
-        "GET" | "HEAD" => handlers::channels(store).await,
+        ("GET" | "HEAD", Some("/bitstamp")) => handlers::bitstamp(store, query).await,
+        ("GET" | "HEAD", Some("/gaps")) => handlers::gaps(store, query).await,
+        ("GET" | "HEAD", _) => handlers::channels(store).await,
         // A preflight that reaches the function (API Gateway usually answers it): CORS allows everyone.
-        "OPTIONS" => ApiResponse {
+        ("OPTIONS", _) => ApiResponse {
             status: StatusCode::NO_CONTENT,
             body: String::new(),
         },
@@ -282,7 +287,7 @@ mod tests {
         assert_eq!(proxied["headers"]["Access-Control-Allow-Origin"], "*");
         assert_eq!(
             proxied["headers"]["X-Tickscope-Routes"],
-            "bitstamp,channels"
+            "bitstamp,channels,gaps"
         );
         assert_eq!(
             proxied["headers"]["Access-Control-Expose-Headers"],

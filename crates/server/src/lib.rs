@@ -3,7 +3,10 @@
 //! function ([`lambda`], binary `tickscope-lambda`).
 
 pub mod api;
+pub mod clock;
+pub mod collect;
 pub mod demo;
+pub mod exchange_sim;
 pub mod import;
 pub mod lambda;
 pub mod record;

@@ -12,9 +12,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tickscope_core::PAGE_BYTES;
 use tickscope_server::api::TestOptions;
 use tickscope_server::api::faults::{FaultKind, FaultOptions};
+use tickscope_server::collect::{CollectArgs, Status, collect};
 use tickscope_server::demo::{self, DemoConfig};
 use tickscope_server::import::{BadLine, read_items};
-use tickscope_server::serve::{ServeOptions, serve, serve_store};
+use tickscope_server::serve::{Collect, ServeOptions, serve, serve_store, shutdown_signal};
 use tickscope_server::store::dynamodb::migrate::{self, MigrateOptions};
 use tickscope_server::store::dynamodb::{DynamoOptions, DynamoStore};
 use tickscope_server::store::{ItemSource, SqliteStore, WriteItems};
@@ -26,7 +27,7 @@ use tickscope_server::tls::TlsFiles;
     about = "Tickscope's API server: the original Bitstamp API on SQLite (with demo data) or DynamoDB"
 )]
 struct Cli {
-    /// Where `serve`, `seed-demo` and `import` keep the items.
+    /// Where `serve`, `collect`, `seed-demo` and `import` keep the items.
     #[arg(long, global = true, env = "TICKSCOPE_STORE", value_enum, default_value_t = StoreKind::Sqlite)]
     store: StoreKind,
     /// The SQLite file holding the items (created when missing).
@@ -81,6 +82,9 @@ enum Command {
     /// Set up and repair the DynamoDB table.
     #[command(subcommand)]
     Dynamodb(DynamoCommand),
+    /// Serve Bitstamp's WebSocket API v2 from the demo market model, continuing it from now (the collector's
+    /// test double and the local demo's live source).
+    ExchangeSim(tickscope_server::exchange_sim::SimArgs),
 }
 
 /// The commands that work on either store (`--store`).
@@ -101,7 +105,16 @@ enum StoreCommand {
         tls: TlsArgs,
         #[command(flatten)]
         test: TestArgs,
+        /// Also collect Bitstamp's live channels into the store (the collector's options below), answering its
+        /// status at /prod/collector.
+        #[arg(long)]
+        collect: bool,
+        #[command(flatten)]
+        collector: CollectArgs,
     },
+    /// Record Bitstamp's live channels from its WebSocket API into the store, with the gaps, until Ctrl-C or
+    /// SIGTERM.
+    Collect(CollectArgs),
     #[command(flatten)]
     Write(WriteCommand),
 }
@@ -246,30 +259,63 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let dynamodb: DynamoOptions = cli.dynamodb.into();
     match cli.command {
         Command::Dynamodb(command) => runtime()?.block_on(dynamodb_command(command, dynamodb)),
+        Command::ExchangeSim(args) => {
+            runtime()?.block_on(tickscope_server::exchange_sim::run(args))
+        }
         Command::OnStore(StoreCommand::Serve {
             addr,
             dist,
             page_bytes,
             tls,
             test,
-        }) => match cli.store {
-            StoreKind::Sqlite => {
-                let options = ServeOptions {
-                    addr,
-                    db: cli.db,
-                    dist,
-                    page_bytes: page_bytes as usize,
-                    tls: tls.files(),
-                    test: test.into(),
-                };
-                runtime()?.block_on(serve(options))
+            collect,
+            collector,
+        }) => {
+            let collect = collect.then(|| Collect {
+                spool_dir: collector.spool_dir(&cli.db),
+                args: collector,
+            });
+            match cli.store {
+                StoreKind::Sqlite => {
+                    let options = ServeOptions {
+                        addr,
+                        db: cli.db,
+                        dist,
+                        page_bytes: page_bytes as usize,
+                        tls: tls.files(),
+                        test: test.into(),
+                        collect,
+                    };
+                    runtime()?.block_on(serve(options))
+                }
+                StoreKind::Dynamodb => runtime()?.block_on(async {
+                    let store = DynamoStore::connect(&dynamodb).await;
+                    store.check().await?;
+                    let tls = tls.files();
+                    serve_store(store, addr, tls.as_ref(), &dist, &test.into(), collect).await
+                }),
             }
-            StoreKind::Dynamodb => runtime()?.block_on(async {
-                let store = DynamoStore::connect(&dynamodb).await;
-                store.check().await?;
-                serve_store(store, addr, tls.files().as_ref(), &dist, &test.into()).await
-            }),
-        },
+        }
+        Command::OnStore(StoreCommand::Collect(args)) => {
+            let spool_dir = args.spool_dir(&cli.db);
+            let status = Status::default();
+            runtime()?
+                .block_on(async {
+                    match cli.store {
+                        StoreKind::Sqlite => {
+                            let store = SqliteStore::open_default_pages(&cli.db)?;
+                            collect(store, args, spool_dir, status, shutdown_signal()).await
+                        }
+                        StoreKind::Dynamodb => {
+                            let store = DynamoStore::connect(&dynamodb).await;
+                            store.check().await?;
+                            collect(store, args, spool_dir, status, shutdown_signal()).await
+                        }
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        }
         Command::OnStore(StoreCommand::Write(command)) => {
             // Checked before the store is opened, which creates a SQLite file.
             let job = WriteJob::new(command)?;

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::api;
+use crate::collect::{self, CollectArgs, Status};
 use crate::demo::{self, DemoConfig};
-use crate::store::{SqliteStore, Store};
+use crate::store::{CollectStore, SqliteStore};
 use crate::tls::{self, TlsFiles};
 
 pub struct ServeOptions {
@@ -19,6 +20,14 @@ pub struct ServeOptions {
     pub tls: Option<TlsFiles>,
     /// For tests only; the default changes nothing.
     pub test: api::TestOptions,
+    /// Run the collector in this process too (`serve --collect`).
+    pub collect: Option<Collect>,
+}
+
+/// The collector to run beside the API.
+pub struct Collect {
+    pub args: CollectArgs,
+    pub spool_dir: PathBuf,
 }
 
 pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
@@ -39,18 +48,21 @@ pub async fn serve(options: ServeOptions) -> Result<(), Box<dyn std::error::Erro
         options.tls.as_ref(),
         &options.dist,
         &options.test,
+        options.collect,
     )
     .await
 }
 
 /// Serves the API over any store, and the dashboard's files from `dist`, until Ctrl-C or SIGTERM: over HTTPS
-/// when given a certificate, else plain HTTP.
-pub async fn serve_store<S: Store>(
+/// when given a certificate, else plain HTTP. With `collect`, the collector runs beside it into the same store,
+/// and stops with it after writing what it received.
+pub async fn serve_store<S: CollectStore>(
     store: S,
     addr: SocketAddr,
     tls: Option<&TlsFiles>,
     dist: &Path,
     test: &api::TestOptions,
+    collect: Option<Collect>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     // Bad certificate files fail before the port is taken.
     let acceptor = tls.map(tls::acceptor).transpose()?;
@@ -59,7 +71,25 @@ pub async fn serve_store<S: Store>(
     if test.is_active() {
         tracing::warn!(options = ?test, "serving GET /prod/bitstamp with test options");
     }
-    let app = api::router(Arc::new(store), dist, test);
+    let status = collect.as_ref().map(|_| Status::default());
+    let collector = collect.zip(status.clone()).map(|(collect, status)| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let stopped = collect::collect(
+                store,
+                collect.args,
+                collect.spool_dir,
+                status,
+                shutdown_signal(),
+            )
+            .await;
+            if let Err(e) = &stopped {
+                tracing::error!(error = %e, "the collector stopped");
+            }
+            stopped
+        })
+    });
+    let app = api::router(Arc::new(store), dist, test, status);
     let scheme = if acceptor.is_some() { "https" } else { "http" };
     // Tests and scripts wait for this first line on stdout. A closed stdout must not stop the server.
     let banner = format!(
@@ -75,11 +105,18 @@ pub async fn serve_store<S: Store>(
                 .await?
         }
     }
+    if let Some(collector) = collector {
+        collector
+            .await
+            .map_err(|e| format!("the collector failed: {e}"))?
+            .map_err(|e| e.to_string())?;
+    }
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM; every caller is told.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,4 +1,4 @@
-//! `X-Tickscope-Routes: bitstamp,channels` over real HTTP: on every answer under /prod, errors and injected faults
+//! `X-Tickscope-Routes: bitstamp,channels,gaps` over real HTTP: on every answer under /prod, errors and injected faults
 //! included, readable by a page of another origin (`Access-Control-Expose-Headers`), and nowhere else.
 
 mod common;
@@ -28,7 +28,11 @@ fn routes_header(response: &Response) -> Option<&str> {
 
 /// The header is there, and a browser lets the page read it.
 fn assert_readable_marker(response: &Response, what: &str) {
-    assert_eq!(routes_header(response), Some("bitstamp,channels"), "{what}");
+    assert_eq!(
+        routes_header(response),
+        Some("bitstamp,channels,gaps"),
+        "{what}"
+    );
     assert_eq!(
         response.headers()["access-control-allow-origin"],
         "*",
@@ -91,7 +95,7 @@ fn preflights_and_injected_faults_carry_it_too() {
         .send()
         .unwrap();
     assert!(preflight.status().is_success(), "{}", preflight.status());
-    assert_eq!(routes_header(&preflight), Some("bitstamp,channels"));
+    assert_eq!(routes_header(&preflight), Some("bitstamp,channels,gaps"));
 
     let failing = server().with_options(TestOptions {
         faults: FaultOptions {

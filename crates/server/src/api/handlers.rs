@@ -2,8 +2,7 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
-use tickscope_core::PageRequest;
-use tickscope_core::render_envelope;
+use tickscope_core::{Gap, GapsRequest, PageRequest, render_envelope};
 
 use super::response::ApiResponse;
 use crate::store::{Store, StoreError};
@@ -36,6 +35,36 @@ pub async fn channels<S: Store>(store: &S) -> ApiResponse {
         }
         Err(e) => store_unavailable(e),
     }
+}
+
+/// `GET /gaps?channel=&from=&to=`: the collector's gaps overlapping the range, ascending. A gap that lasts
+/// still ends now, marked `"open": true`.
+pub async fn gaps<S: Store>(store: &S, raw_query: &str) -> ApiResponse {
+    let request = match GapsRequest::parse(raw_query) {
+        Ok(request) => request,
+        Err(e) => return ApiResponse::error(StatusCode::BAD_REQUEST, &e.0),
+    };
+    match store.gaps(&request).await {
+        Ok(gaps) => {
+            let now = crate::clock::now_us();
+            let gaps: Vec<_> = gaps.iter().map(|gap| gap_json(gap, now)).collect();
+            ApiResponse::ok(json!({ "gaps": gaps }).to_string())
+        }
+        Err(e) => store_unavailable(e),
+    }
+}
+
+fn gap_json(gap: &Gap, now: i64) -> serde_json::Value {
+    let mut json = json!({
+        "channel": gap.channel,
+        "from": gap.from,
+        "to": gap.to.unwrap_or(now.max(gap.from)),
+        "reason": gap.reason,
+    });
+    if gap.to.is_none() {
+        json["open"] = true.into();
+    }
+    json
 }
 
 /// The store failing is not the caller's fault: 503, logged, with a message that leaks nothing.

@@ -1,4 +1,4 @@
-//! The HTTP API: `GET /prod/bitstamp` and `GET /prod/channels`, with the dashboard's files at `/`.
+//! The HTTP API: `GET /prod/bitstamp`, `GET /prod/channels` and `GET /prod/gaps`, with the dashboard's files at `/`.
 //!
 //! [`handlers`] hold the API's logic as plain async functions of a store and a query string, so the Lambda
 //! entry point can share them; this module only wires them into axum with CORS, compression and logging. Every
@@ -31,6 +31,7 @@ use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::collect::Status;
 use crate::store::Store;
 use response::ApiResponse;
 use shuffle_ties::ShuffleTies;
@@ -42,7 +43,14 @@ pub const STAGE: &str = "/prod";
 
 /// The whole app. `test` only changes `GET /prod/bitstamp` (`like_original` all of `/prod`);
 /// [`TestOptions::default`] changes nothing.
-pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Router {
+/// `collector`: the status of the collector running in this process (`serve --collect`), answered at
+/// `/prod/collector`.
+pub fn router<S: Store>(
+    store: Arc<S>,
+    dist: &Path,
+    test: &TestOptions,
+    collector: Option<Status>,
+) -> Router {
     let bitstamp = bitstamp_route(store.clone(), test);
     let api = if test.like_original {
         like_original::api(bitstamp)
@@ -53,8 +61,22 @@ pub fn router<S: Store>(store: Arc<S>, dist: &Path, test: &TestOptions) -> Route
                 "/channels",
                 get(channels::<S>)
                     .fallback(method_not_allowed)
+                    .with_state(store.clone()),
+            )
+            .route(
+                "/gaps",
+                get(gaps::<S>)
+                    .fallback(method_not_allowed)
                     .with_state(store),
             )
+            .merge(collector.map_or_else(Router::new, |status| {
+                Router::new().route(
+                    "/collector",
+                    get(collector_status)
+                        .fallback(method_not_allowed)
+                        .with_state(status),
+                )
+            }))
             .fallback(not_found)
             .layer(cors())
             .layer(routes_header::layer())
@@ -123,6 +145,14 @@ async fn channels<S: Store>(State(store): State<Arc<S>>) -> ApiResponse {
     handlers::channels(store.as_ref()).await
 }
 
+async fn gaps<S: Store>(State(store): State<Arc<S>>, RawQuery(query): RawQuery) -> ApiResponse {
+    handlers::gaps(store.as_ref(), query.as_deref().unwrap_or("")).await
+}
+
+async fn collector_status(State(status): State<Status>) -> ApiResponse {
+    ApiResponse::ok(status.json(crate::clock::now_us()).to_string())
+}
+
 async fn method_not_allowed(method: Method) -> impl IntoResponse {
     let mut response = ApiResponse::error(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -140,7 +170,7 @@ async fn not_found(uri: axum::http::Uri) -> ApiResponse {
     ApiResponse::error(
         StatusCode::NOT_FOUND,
         &format!(
-            "no route {}; the API has GET {STAGE}/bitstamp and GET {STAGE}/channels",
+            "no route {}; the API has GET {STAGE}/bitstamp, GET {STAGE}/channels and GET {STAGE}/gaps",
             uri.path()
         ),
     )

@@ -1,4 +1,4 @@
-//! `X-Tickscope-Routes: bitstamp,channels` on every answer of our API, so that a client can tell it from the
+//! `X-Tickscope-Routes: bitstamp,channels,gaps` on every answer of our API, so that a client can tell it from the
 //! original (which has only `/bitstamp`) with the request it makes anyway, and ask `/channels` only then.
 //! The dashboard depends on this name: do not rename it.
 

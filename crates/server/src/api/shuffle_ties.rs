@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use tickscope_core::{PageCut, PageKey, PageRequest};
+use tickscope_core::{Gap, GapsRequest, PageCut, PageKey, PageRequest};
 
 use super::splitmix::mix;
 use crate::import::parse_item;
@@ -118,5 +118,9 @@ impl<S: Store> Store for ShuffleTies<S> {
 
     fn page_bytes(&self) -> usize {
         self.inner.page_bytes()
+    }
+
+    async fn gaps(&self, request: &GapsRequest) -> Result<Vec<Gap>, StoreError> {
+        self.inner.gaps(request).await
     }
 }

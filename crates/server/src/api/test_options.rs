@@ -16,7 +16,7 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::MethodRouter;
-use tickscope_core::PageRequest;
+use tickscope_core::{Gap, GapsRequest, PageRequest};
 
 use super::faults::{self, FaultInjector, FaultOptions};
 use crate::store::{ChannelStats, Page, Store, StoreError};
@@ -97,5 +97,9 @@ impl<S: Store> Store for IgnoreCursor<S> {
 
     fn page_bytes(&self) -> usize {
         self.0.page_bytes()
+    }
+
+    async fn gaps(&self, request: &GapsRequest) -> Result<Vec<Gap>, StoreError> {
+        self.0.gaps(request).await
     }
 }

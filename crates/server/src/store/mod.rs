@@ -6,8 +6,9 @@ pub mod sqlite;
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 
-use tickscope_core::{PageKey, PageRequest};
+use tickscope_core::{Channel, Gap, GapsRequest, PageKey, PageRequest};
 
 use crate::record::Record;
 
@@ -55,6 +56,33 @@ pub trait Store: Send + Sync + 'static {
 
     /// The item size (by DynamoDB's rules) past which a page is cut.
     fn page_bytes(&self) -> usize;
+
+    /// The collector's gap records of `request.channel` overlapping `[from, to]`, ascending by start.
+    fn gaps(
+        &self,
+        request: &GapsRequest,
+    ) -> impl Future<Output = Result<Vec<Gap>, StoreError>> + Send;
+}
+
+/// What the collector writes at once: items (a repeat of a stored identity changes nothing) and gap records
+/// (one per `(channel, from)`, replaced as an open gap closes).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub items: Vec<Record>,
+    pub gaps: Vec<Gap>,
+}
+
+/// A store the collector can write to.
+pub trait CollectStore: Store + Clone {
+    /// Writes the whole batch, or fails and may have written part of it (writing it again is harmless).
+    fn write_batch(&self, batch: Arc<Batch>)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The newest `nmicrotimestamp` stored of `channel`.
+    fn newest(
+        &self,
+        channel: &Channel,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
 }
 
 /// What a write brings, for `/channels`' `source` (the SQLite store records it; DynamoDB says `dynamodb`).

@@ -3,14 +3,17 @@
 //! Items are clustered by `(channel, nmicrotimestamp, id, microtimestamp)`, the query's order, so a page is one
 //! range scan; `(id, microtimestamp)` is unique, the original table's primary key, so re-imports replace.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tickscope_core::{PAGE_BYTES, PageCut, PageKey, PageRequest};
+use tickscope_core::{Channel, Gap, GapsRequest, PAGE_BYTES, PageCut, PageKey, PageRequest};
 
-use super::{ChannelStats, ItemSource, Page, Producer, Store, StoreError, WriteItems};
+use super::{
+    Batch, ChannelStats, CollectStore, ItemSource, Page, Producer, Store, StoreError, WriteItems,
+};
 use crate::record::Record;
 
 const SCHEMA: &str = "
@@ -31,7 +34,18 @@ const SCHEMA: &str = "
         last INTEGER NOT NULL
     );
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS gaps (
+        channel TEXT NOT NULL,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (channel, start_us)
+    ) WITHOUT ROWID;
 ";
+
+/// How long the collector's write waits for another writer's lock before it fails and is retried later: short,
+/// so that its status says the store is busy while it keeps receiving.
+const COLLECT_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Items are written in transactions of this many, so readers see an import progress.
 const WRITE_BATCH: usize = 50_000;
@@ -52,6 +66,8 @@ struct Inner {
     page_bytes: usize,
     /// Idle read connections; a request takes one or opens a new one.
     idle: Mutex<Vec<Connection>>,
+    /// The collector's write connection, opened on its first batch and again after a failure.
+    collector: Mutex<Option<Connection>>,
 }
 
 impl SqliteStore {
@@ -69,6 +85,7 @@ impl SqliteStore {
             path: path.to_owned(),
             page_bytes,
             idle: Mutex::new(vec![conn]),
+            collector: Mutex::new(None),
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -237,6 +254,115 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    pub fn gaps_blocking(&self, request: &GapsRequest) -> Result<Vec<Gap>, StoreError> {
+        self.with_connection(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT start_us, end_us, reason FROM gaps
+                 WHERE channel = ?1 AND start_us <= ?3 AND (end_us IS NULL OR end_us >= ?2)
+                 ORDER BY start_us",
+            )?;
+            let gaps = stmt
+                .query_map(
+                    params![request.channel.name(), request.from, request.to],
+                    |row| {
+                        Ok(Gap {
+                            channel: request.channel.name().to_owned(),
+                            from: row.get(0)?,
+                            to: row.get(1)?,
+                            reason: row.get(2)?,
+                        })
+                    },
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(gaps)
+        })
+    }
+
+    pub fn newest_blocking(&self, channel: &Channel) -> Result<Option<i64>, StoreError> {
+        self.with_connection(|conn| {
+            Ok(conn.query_row(
+                "SELECT MAX(nmicrotimestamp) FROM items WHERE channel = ?1",
+                [channel.name()],
+                |row| row.get(0),
+            )?)
+        })
+    }
+
+    /// One transaction: new items (repeats ignored), their channels' counts and spans updated by what was new,
+    /// and the gap records.
+    fn write_batch_blocking(&self, batch: &Batch) -> Result<(), StoreError> {
+        let mut slot = self
+            .inner
+            .collector
+            .lock()
+            .expect("collector connection lock");
+        let conn = match &mut *slot {
+            Some(conn) => conn,
+            None => {
+                let conn = open_connection(&self.inner.path)?;
+                conn.busy_timeout(COLLECT_BUSY_TIMEOUT)?;
+                slot.insert(conn)
+            }
+        };
+        let written = write_batch_in(conn, batch);
+        if written.is_err() {
+            // A fresh connection next time: the file may have been replaced or made writable again.
+            *slot = None;
+        }
+        written
+    }
+}
+
+fn write_batch_in(conn: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    // Per channel: new items, first and last nmicrotimestamp among them.
+    let mut added: BTreeMap<&str, (i64, i64, i64)> = BTreeMap::new();
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR IGNORE INTO items (channel, nmicrotimestamp, id, microtimestamp, size, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for r in &batch.items {
+            let k = &r.key;
+            let inserted = insert.execute(params![
+                k.channel,
+                k.nmicrotimestamp,
+                k.id,
+                k.microtimestamp,
+                r.size as i64,
+                r.json
+            ])?;
+            if inserted == 1 {
+                let span = added
+                    .entry(k.channel.as_str())
+                    .or_insert((0, i64::MAX, i64::MIN));
+                *span = (
+                    span.0 + 1,
+                    span.1.min(k.nmicrotimestamp),
+                    span.2.max(k.nmicrotimestamp),
+                );
+            }
+        }
+    }
+    for (channel, (count, first, last)) in added {
+        tx.execute(
+            "INSERT INTO channel_stats (channel, count, first, last) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (channel) DO UPDATE SET count = count + excluded.count,
+                 first = min(first, excluded.first), last = max(last, excluded.last)",
+            params![channel, count, first, last],
+        )?;
+    }
+    for gap in &batch.gaps {
+        tx.execute(
+            "INSERT OR REPLACE INTO gaps (channel, start_us, end_us, reason) VALUES (?1, ?2, ?3, ?4)",
+            params![gap.channel, gap.from, gap.to, gap.reason],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// `/channels`' `source`: `sqlite` for imported items, as the store's name.
 fn source_name(source: ItemSource) -> &'static str {
     match source {
@@ -280,6 +406,25 @@ impl Store for SqliteStore {
 
     fn page_bytes(&self) -> usize {
         self.inner.page_bytes
+    }
+
+    async fn gaps(&self, request: &GapsRequest) -> Result<Vec<Gap>, StoreError> {
+        let request = request.clone();
+        self.blocking(move |store| store.gaps_blocking(&request))
+            .await
+    }
+}
+
+impl CollectStore for SqliteStore {
+    async fn write_batch(&self, batch: Arc<Batch>) -> Result<(), StoreError> {
+        self.blocking(move |store| store.write_batch_blocking(&batch))
+            .await
+    }
+
+    async fn newest(&self, channel: &Channel) -> Result<Option<i64>, StoreError> {
+        let channel = channel.clone();
+        self.blocking(move |store| store.newest_blocking(&channel))
+            .await
     }
 }
 

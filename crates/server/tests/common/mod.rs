@@ -65,7 +65,8 @@ fn dist_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
 }
 
 fn serve(store: SqliteStore, dir: Arc<tempfile::TempDir>, options: TestOptions) -> TestServer {
-    let app = tickscope_server::api::router(Arc::new(store.clone()), &dist_in(&dir), &options);
+    let app =
+        tickscope_server::api::router(Arc::new(store.clone()), &dist_in(&dir), &options, None);
     let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");

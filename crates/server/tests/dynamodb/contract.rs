@@ -74,7 +74,12 @@ fn channels_and_source_match_the_data() {
 /// The API over the DynamoDB store on 127.0.0.1, on the tests' runtime.
 fn serve(store: DynamoStore) -> String {
     block_on(async {
-        let app = router(Arc::new(store), "no-dist".as_ref(), &TestOptions::default());
+        let app = router(
+            Arc::new(store),
+            "no-dist".as_ref(),
+            &TestOptions::default(),
+            None,
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await });

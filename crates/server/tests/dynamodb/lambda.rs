@@ -164,7 +164,10 @@ fn proxy_events_of_both_kinds_answer_as_the_local_api() {
             assert_eq!(result["body"], body);
             assert_eq!(result["headers"]["Content-Type"], "application/json");
             assert_eq!(result["headers"]["Access-Control-Allow-Origin"], "*");
-            assert_eq!(result["headers"]["X-Tickscope-Routes"], "bitstamp,channels");
+            assert_eq!(
+                result["headers"]["X-Tickscope-Routes"],
+                "bitstamp,channels,gaps"
+            );
             assert_eq!(
                 result["headers"]["Access-Control-Expose-Headers"],
                 "X-Tickscope-Routes"

@@ -5,6 +5,7 @@
 //! Pages are DynamoDB's own: the store passes `Limit` and `ExclusiveStartKey` and returns `LastEvaluatedKey`.
 
 mod attributes;
+mod collect;
 pub mod migrate;
 mod retry;
 mod write;
@@ -22,7 +23,7 @@ use aws_sdk_dynamodb::types::{
     TableStatus,
 };
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-use tickscope_core::{KNOWN_CHANNELS, PAGE_BYTES, PageRequest};
+use tickscope_core::{Gap, GapsRequest, KNOWN_CHANNELS, PAGE_BYTES, PageRequest};
 use tokio::task::JoinSet;
 
 use super::{ChannelStats, Page, Store, StoreError};
@@ -239,17 +240,9 @@ impl DynamoStore {
         }
         let mut ends = [0i64; 2];
         for (end, forward) in ends.iter_mut().zip([true, false]) {
-            let page = query()
-                .scan_index_forward(forward)
-                .limit(1)
-                .projection_expression("nmicrotimestamp")
-                .send()
-                .await
-                .map_err(|e| sdk_error("Query", e))?;
-            *end = page
-                .items()
-                .first()
-                .and_then(|item| item.get("nmicrotimestamp")?.as_n().ok()?.parse().ok())
+            *end = self
+                .edge(channel, forward)
+                .await?
                 .ok_or_else(|| StoreError(format!("{channel}: no first or last item")))?;
         }
         Ok(Some(ChannelStats {
@@ -258,6 +251,28 @@ impl DynamoStore {
             first: ends[0],
             last: ends[1],
         }))
+    }
+
+    /// The first (`forward`) or last `nmicrotimestamp` of `channel` in the index.
+    async fn edge(&self, channel: &str, forward: bool) -> Result<Option<i64>, StoreError> {
+        let page = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(&self.index)
+            .key_condition_expression("#c = :c")
+            .expression_attribute_names("#c", "channel")
+            .expression_attribute_values(":c", AttributeValue::S(channel.to_owned()))
+            .scan_index_forward(forward)
+            .limit(1)
+            .projection_expression("nmicrotimestamp")
+            .send()
+            .await
+            .map_err(|e| sdk_error("Query", e))?;
+        Ok(page
+            .items()
+            .first()
+            .and_then(|item| item.get("nmicrotimestamp")?.as_n().ok()?.parse().ok()))
     }
 }
 
@@ -320,6 +335,10 @@ impl Store for DynamoStore {
     /// DynamoDB cuts its own pages, at 1 MB.
     fn page_bytes(&self) -> usize {
         PAGE_BYTES
+    }
+
+    async fn gaps(&self, request: &GapsRequest) -> Result<Vec<Gap>, StoreError> {
+        self.query_gaps(request).await
     }
 }
 

@@ -61,15 +61,6 @@ pub fn is_transient(code: Option<&str>, status: Option<u16>) -> bool {
     }
 }
 
-/// A random number in `[0, 1)` for jitter, from the standard library's randomly seeded hasher.
-pub fn random_unit() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let bits = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
-    (bits >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,10 +113,5 @@ mod tests {
         assert!(is_transient(None, None));
         assert!(!is_transient(Some("ValidationException"), Some(400)));
         assert!(!is_transient(Some("ResourceNotFoundException"), Some(400)));
-        assert!(
-            (0..100)
-                .map(|_| random_unit())
-                .all(|u| (0.0..1.0).contains(&u))
-        );
     }
 }

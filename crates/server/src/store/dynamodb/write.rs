@@ -7,15 +7,16 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::attributes::{self, Attributes};
-use super::retry::{Next, RetryPlan, random_unit};
+use super::retry::{Next, RetryPlan};
 use super::{DynamoStore, sdk_error, transient};
+use crate::clock::random_unit;
 use crate::record::Record;
 use crate::store::{ItemSource, Producer, StoreError, WriteItems};
 
 /// BatchWriteItem's limit.
-const BATCH: usize = 25;
+pub(super) const BATCH: usize = 25;
 /// Batches in flight at once.
-const PARALLEL: usize = 16;
+pub(super) const PARALLEL: usize = 16;
 /// Progress is logged every this many items.
 const PROGRESS_EVERY: u64 = 100_000;
 
@@ -75,7 +76,7 @@ impl DynamoStore {
     }
 
     /// The client for writes: our own retry loop handles throttling, so the SDK's does not retry as well.
-    fn writer(&self) -> Client {
+    pub(super) fn writer(&self) -> Client {
         let config = self
             .client
             .config()
@@ -88,7 +89,7 @@ impl DynamoStore {
 
 /// Adds an item to a batch; an item with the same key replaces the earlier one (a batch must not hold a key twice),
 /// as a later put would.
-fn push_replacing(batch: &mut Vec<Attributes>, item: Attributes) {
+pub(super) fn push_replacing(batch: &mut Vec<Attributes>, item: Attributes) {
     let key = attributes::identity(&item);
     match batch
         .iter()
@@ -118,7 +119,7 @@ fn joined(
 
 /// One batch, retried (unprocessed items and transient failures) until all of it is written or the retry plan
 /// gives up.
-async fn write_batch(
+pub(super) async fn write_batch(
     client: Client,
     table: String,
     items: Vec<Attributes>,

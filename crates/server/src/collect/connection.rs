@@ -1,0 +1,178 @@
+//! One WebSocket connection to the exchange: connect, subscribe every channel (one frame each), send the
+//! heartbeat every 20 s, and report every frame with its arrival time until the connection ends, is silent for
+//! too long, or is told to close. The session decides what the frames mean for the data.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tickscope_core::{Channel, Frame, HEARTBEAT_FRAME, Malformed, parse_frame, subscribe_frame};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, sleep_until, timeout};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+use crate::clock::now_us;
+
+/// Larger frames are refused (the connection fails and is made again).
+pub const MAX_FRAME_BYTES: usize = 1 << 20;
+/// Bitstamp's clients send the heartbeat every 10 to 30 s.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(20);
+/// Connecting (TCP, TLS, the WebSocket handshake) takes longer than this only when something is wrong.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What every connection of a session shares.
+#[derive(Debug, Clone)]
+pub struct ConnectionOptions {
+    pub url: String,
+    pub channels: Vec<Channel>,
+    /// No frame at all (data, heartbeat answers, pings) for this long means the connection is dead.
+    pub silence_timeout: Duration,
+}
+
+/// What a connection reports, with its number and the arrival time (µs).
+#[derive(Debug)]
+pub struct Report {
+    pub connection: u64,
+    pub at: i64,
+    pub what: Received,
+}
+
+#[derive(Debug)]
+pub enum Received {
+    /// The handshake succeeded and the subscriptions are sent.
+    Open,
+    Frame(Frame),
+    /// A frame the collector cannot use (binary, over 1 MB).
+    Skipped(Malformed),
+    /// The connection is over; the last frame on it arrived at `last_frame_at`.
+    Closed {
+        reason: String,
+        last_frame_at: Option<i64>,
+    },
+}
+
+/// A running connection; dropping it (or [`Connection::close`]) ends it.
+pub struct Connection {
+    close: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Connection {
+    pub fn open(
+        number: u64,
+        options: Arc<ConnectionOptions>,
+        reports: mpsc::UnboundedSender<Report>,
+    ) -> Self {
+        let (close, closed) = oneshot::channel();
+        let task = tokio::spawn(run(number, options, reports, closed));
+        Self {
+            close: Some(close),
+            task,
+        }
+    }
+
+    /// Closes the connection with a close frame; it reports `Closed` when done.
+    pub fn close(&mut self) {
+        if let Some(close) = self.close.take() {
+            let _ = close.send(());
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn run(
+    number: u64,
+    options: Arc<ConnectionOptions>,
+    reports: mpsc::UnboundedSender<Report>,
+    closed: oneshot::Receiver<()>,
+) {
+    let report = |what| {
+        let _ = reports.send(Report {
+            connection: number,
+            at: now_us(),
+            what,
+        });
+    };
+    let mut last_frame_at = None;
+    let reason = match session(&options, &report, &mut last_frame_at, closed).await {
+        Ok(reason) | Err(reason) => reason,
+    };
+    report(Received::Closed {
+        reason,
+        last_frame_at,
+    });
+}
+
+/// Runs the connection; returns why it ended.
+async fn session(
+    options: &ConnectionOptions,
+    report: &impl Fn(Received),
+    last_frame_at: &mut Option<i64>,
+    mut closed: oneshot::Receiver<()>,
+) -> Result<String, String> {
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_FRAME_BYTES))
+        .max_frame_size(Some(MAX_FRAME_BYTES));
+    let connect = tokio_tungstenite::connect_async_with_config(&options.url, Some(config), true);
+    let (mut socket, _) = timeout(CONNECT_TIMEOUT, connect)
+        .await
+        .map_err(|_| format!("handshake timed out after {} s", CONNECT_TIMEOUT.as_secs()))?
+        .map_err(|e| format!("handshake failed: {e}"))?;
+    report(Received::Open);
+    for channel in &options.channels {
+        socket
+            .send(Message::text(subscribe_frame(channel)))
+            .await
+            .map_err(|e| format!("subscribing failed: {e}"))?;
+    }
+    let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT_EVERY, HEARTBEAT_EVERY);
+    let mut silent_until = Instant::now() + options.silence_timeout;
+    loop {
+        tokio::select! {
+            _ = &mut closed => {
+                let _ = timeout(Duration::from_secs(2), socket.close(None)).await;
+                return Ok("replaced by a new connection".into());
+            }
+            _ = heartbeat.tick() => {
+                socket
+                    .send(Message::text(HEARTBEAT_FRAME))
+                    .await
+                    .map_err(|e| format!("sending the heartbeat failed: {e}"))?;
+            }
+            () = sleep_until(silent_until) => {
+                return Err(format!("silent for {} s", options.silence_timeout.as_secs()));
+            }
+            message = socket.next() => {
+                let Some(message) = message else {
+                    return Err("connection closed".into());
+                };
+                let message = match message {
+                    Ok(message) => message,
+                    Err(WsError::Capacity(e)) => {
+                        report(Received::Skipped(Malformed::TooLarge));
+                        return Err(format!("refused a frame: {e}"));
+                    }
+                    Err(e) => return Err(format!("connection lost: {e}")),
+                };
+                *last_frame_at = Some(now_us());
+                silent_until = Instant::now() + options.silence_timeout;
+                match message {
+                    Message::Text(text) => report(Received::Frame(parse_frame(&text))),
+                    Message::Binary(_) => report(Received::Skipped(Malformed::Binary)),
+                    Message::Close(frame) => {
+                        let why = frame.map_or_else(String::new, |f| format!(" ({} {})", f.code, f.reason));
+                        return Err(format!("closed by the exchange{why}"));
+                    }
+                    // tungstenite answers pings itself.
+                    Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! The writer: items and gap records from the session, written to the store in batches (one SQLite
+//! transaction; BatchWriteItem with retries) no later than [`FLUSH_AFTER`] after they arrive, while the session
+//! keeps receiving.
+//!
+//! When the store fails, the batch is tried again after a backoff, and items wait in memory up to a bound;
+//! beyond it they go to the [`Spool`], and everything comes back out in order: memory first, then the spool.
+//! At shutdown, everything is written; if the store does not answer within [`SHUTDOWN_GRACE`], what is left is
+//! spooled for the next run.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tickscope_core::{Backoff, Gap};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+
+use super::spool::{Entry, EntryRef, Spool, Taken};
+use super::status::Status;
+use crate::clock::random_unit;
+use crate::record::Record;
+use crate::store::{Batch, CollectStore, StoreError};
+
+/// An item waits at most this long before its batch is written.
+pub const FLUSH_AFTER: Duration = Duration::from_millis(100);
+/// Items per batch (one transaction).
+const MAX_BATCH: usize = 5_000;
+/// How long a shutdown keeps trying a failing store before it spools the rest.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+const RETRY: Backoff = Backoff {
+    base_ms: 250,
+    cap_ms: 5_000,
+    max_retries: u32::MAX,
+};
+
+pub enum Input {
+    Item(Record),
+    Gap(Gap),
+}
+
+pub struct WriterOptions {
+    /// Items held in memory while the store fails, in bytes of their JSON, before the spool takes them.
+    pub memory_bytes: usize,
+    pub spool: Spool,
+}
+
+/// Where a batch came from, so that a written one is forgotten there.
+enum Origin {
+    Memory,
+    Spool(Taken),
+}
+
+struct Job {
+    batch: Arc<Batch>,
+    origin: Origin,
+    bytes: usize,
+}
+
+type Write = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send>>;
+
+pub struct Writer<S> {
+    store: S,
+    status: Status,
+    memory_bytes: usize,
+    spool: Spool,
+    memory: VecDeque<(Instant, Record)>,
+    held_bytes: usize,
+    gaps: Vec<Gap>,
+    /// Items bound for the spool, made durable together, and when the first of them came.
+    to_spool: Vec<Record>,
+    to_spool_since: Option<Instant>,
+    failures: u32,
+    retry_at: Option<Instant>,
+}
+
+impl<S: CollectStore> Writer<S> {
+    pub fn new(store: S, options: WriterOptions, status: Status) -> Self {
+        let spooled = options.spool.unread();
+        if spooled > 0 {
+            tracing::info!(spooled, spool = %options.spool.path().display(), "writing what an earlier run spooled");
+        }
+        status.update(|c| c.spooled = spooled);
+        Self {
+            store,
+            status,
+            memory_bytes: options.memory_bytes,
+            spool: options.spool,
+            memory: VecDeque::new(),
+            held_bytes: 0,
+            gaps: Vec::new(),
+            to_spool: Vec::new(),
+            to_spool_since: None,
+            failures: 0,
+            retry_at: None,
+        }
+    }
+
+    /// Writes what arrives until the session is done (its sender dropped) and everything is written or spooled.
+    pub async fn run(mut self, mut input: mpsc::UnboundedReceiver<Input>) -> Result<(), String> {
+        let mut in_flight: Option<(Write, Job)> = None;
+        let mut closing_since: Option<Instant> = None;
+        loop {
+            let now = Instant::now();
+            if in_flight.is_none()
+                && self.retry_at.is_none_or(|at| at <= now)
+                && let Some(job) = self.next_job(closing_since.is_some())
+            {
+                let store = self.store.clone();
+                let batch = job.batch.clone();
+                in_flight = Some((Box::pin(async move { store.write_batch(batch).await }), job));
+            }
+            if let Some(since) = closing_since {
+                if in_flight.is_none() && self.is_empty() {
+                    return Ok(());
+                }
+                if in_flight.is_none() && since.elapsed() >= SHUTDOWN_GRACE {
+                    return self.spool_everything();
+                }
+            }
+            let wake = self.wake_at(closing_since);
+            tokio::select! {
+                result = async { (&mut in_flight.as_mut().expect("in flight").0).await }, if in_flight.is_some() => {
+                    let (_, job) = in_flight.take().expect("in flight");
+                    self.written(job, result);
+                }
+                received = input.recv(), if closing_since.is_none() => match received {
+                    Some(Input::Item(record)) => self.accept(record),
+                    Some(Input::Gap(gap)) => self.gaps.push(gap),
+                    None => closing_since = Some(Instant::now()),
+                },
+                () = sleep_until(wake) => {}
+            }
+            let spool_due = self
+                .to_spool_since
+                .is_some_and(|at| at.elapsed() >= FLUSH_AFTER);
+            if self.to_spool.len() >= MAX_BATCH || spool_due || closing_since.is_some() {
+                self.flush_spool();
+            }
+        }
+    }
+
+    fn accept(&mut self, record: Record) {
+        if self.spool.unread() > 0
+            || !self.to_spool.is_empty()
+            || self.held_bytes >= self.memory_bytes
+        {
+            if self.to_spool.is_empty() && self.spool.unread() == 0 {
+                tracing::warn!(memory_mb = self.memory_bytes >> 20, spool = %self.spool.path().display(), "memory bound reached: spooling");
+            }
+            self.to_spool_since.get_or_insert_with(Instant::now);
+            self.to_spool.push(record);
+            self.status.update(|c| {
+                c.buffered -= 1;
+                c.spooled += 1;
+            });
+            return;
+        }
+        self.held_bytes += held_size(&record);
+        self.memory.push_back((Instant::now(), record));
+    }
+
+    /// The next batch to write, if one is due: a failed one again, else the memory's oldest (due when its first
+    /// item has waited [`FLUSH_AFTER`], or when a batch is full), else the spool's, else the gaps alone.
+    fn next_job(&mut self, closing: bool) -> Option<Job> {
+        let due = self
+            .memory
+            .front()
+            .is_some_and(|(at, _)| at.elapsed() >= FLUSH_AFTER)
+            || self.memory.len() >= MAX_BATCH
+            || closing
+            || !self.gaps.is_empty();
+        if !self.memory.is_empty() && due {
+            let n = self.memory.len().min(MAX_BATCH);
+            let items: Vec<Record> = self.memory.drain(..n).map(|(_, r)| r).collect();
+            let bytes = items.iter().map(held_size).sum();
+            return Some(self.job(items, Origin::Memory, bytes));
+        }
+        if self.memory.is_empty() && self.spool.unread() > 0 {
+            self.flush_spool();
+            match self.spool.read(MAX_BATCH) {
+                Ok(mut taken) => {
+                    let mut items = Vec::new();
+                    for entry in std::mem::take(&mut taken.entries) {
+                        match entry {
+                            Entry::Item(record) => items.push(record),
+                            Entry::Gap(gap) => self.gaps.push(gap),
+                        }
+                    }
+                    return Some(self.job(items, Origin::Spool(taken), 0));
+                }
+                Err(e) => tracing::error!(error = %e, "cannot read the spool"),
+            }
+        }
+        if !self.gaps.is_empty() {
+            return Some(self.job(Vec::new(), Origin::Memory, 0));
+        }
+        None
+    }
+
+    fn job(&mut self, items: Vec<Record>, origin: Origin, bytes: usize) -> Job {
+        let gaps = std::mem::take(&mut self.gaps);
+        Job {
+            batch: Arc::new(Batch { items, gaps }),
+            origin,
+            bytes,
+        }
+    }
+
+    fn written(&mut self, job: Job, result: Result<(), StoreError>) {
+        match result {
+            Ok(()) => {
+                if self.failures > 0 {
+                    tracing::info!("the store answers again");
+                }
+                self.failures = 0;
+                self.retry_at = None;
+                self.held_bytes -= job.bytes;
+                let mut per_channel: BTreeMap<&str, u64> = BTreeMap::new();
+                for record in &job.batch.items {
+                    *per_channel.entry(&record.key.channel).or_default() += 1;
+                }
+                let n = job.batch.items.len() as u64;
+                self.status.update(|c| {
+                    for (channel, written) in per_channel {
+                        c.channels.entry(channel.to_owned()).or_default().written += written;
+                    }
+                    match job.origin {
+                        Origin::Memory => c.buffered = c.buffered.saturating_sub(n),
+                        Origin::Spool(_) => c.spooled = c.spooled.saturating_sub(n),
+                    }
+                    c.store_error = None;
+                });
+                if let Origin::Spool(taken) = &job.origin
+                    && let Err(e) = self.spool.consumed(taken)
+                {
+                    tracing::error!(error = %e, "cannot update the spool");
+                }
+            }
+            Err(error) => {
+                let delay = RETRY
+                    .delay_ms(self.failures, random_unit())
+                    .unwrap_or(RETRY.cap_ms);
+                if self.failures == 0 {
+                    tracing::warn!(%error, "the store failed: holding items and trying again");
+                }
+                self.failures += 1;
+                self.retry_at = Some(Instant::now() + Duration::from_millis(delay.max(50).into()));
+                self.status
+                    .update(|c| c.store_error = Some(error.0.clone()));
+                self.put_back(job);
+            }
+        }
+    }
+
+    /// A failed batch goes back where it came from, in front of what came after it.
+    fn put_back(&mut self, job: Job) {
+        let batch = Arc::unwrap_or_clone(job.batch);
+        let mut gaps = batch.gaps;
+        gaps.append(&mut self.gaps);
+        self.gaps = gaps;
+        if let Origin::Memory = job.origin {
+            let now = Instant::now();
+            for record in batch.items.into_iter().rev() {
+                self.memory.push_front((now, record));
+            }
+        }
+        // A spool batch is read again: it was not consumed.
+    }
+
+    fn flush_spool(&mut self) {
+        if self.to_spool.is_empty() {
+            return;
+        }
+        match self.spool.append(self.to_spool.iter().map(EntryRef::Item)) {
+            Ok(()) => {
+                self.to_spool.clear();
+                self.to_spool_since = None;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, spool = %self.spool.path().display(), "cannot write the spool; holding the items in memory")
+            }
+        }
+    }
+
+    /// At a shutdown the store did not answer: memory, gaps and the spool's queue go to the spool file.
+    fn spool_everything(&mut self) -> Result<(), String> {
+        let memory: Vec<Record> = self.memory.drain(..).map(|(_, r)| r).collect();
+        let gaps = std::mem::take(&mut self.gaps);
+        let entries = memory
+            .iter()
+            .chain(&self.to_spool)
+            .map(EntryRef::Item)
+            .chain(gaps.iter().map(EntryRef::Gap));
+        let count = memory.len() + self.to_spool.len() + gaps.len();
+        self.spool.append(entries).map_err(|e| {
+            format!(
+                "the store did not answer and the spool {} cannot be written ({e}): {count} entries are lost",
+                self.spool.path().display()
+            )
+        })?;
+        tracing::warn!(count, spool = %self.spool.path().display(), "the store did not answer: spooled for the next run");
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.memory.is_empty()
+            && self.gaps.is_empty()
+            && self.to_spool.is_empty()
+            && self.spool.unread() == 0
+    }
+
+    fn wake_at(&self, closing_since: Option<Instant>) -> Instant {
+        let mut wake = Instant::now() + Duration::from_secs(1);
+        if let Some((at, _)) = self.memory.front() {
+            wake = wake.min(*at + FLUSH_AFTER);
+        }
+        if let Some(at) = self.retry_at {
+            wake = wake.min(at);
+        }
+        if let Some(since) = closing_since {
+            wake = wake.min(since + SHUTDOWN_GRACE);
+        }
+        if let Some(at) = self.to_spool_since {
+            wake = wake.min(at + FLUSH_AFTER);
+        }
+        wake
+    }
+}
+
+/// What an item held in memory costs, roughly: its JSON, its key and the queue's slot.
+fn held_size(record: &Record) -> usize {
+    record.json.len() + record.key.channel.len() + record.key.microtimestamp.len() + 96
+}
