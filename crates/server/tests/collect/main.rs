@@ -558,3 +558,33 @@ async fn a_shutdown_while_the_store_is_locked_spools_and_the_next_run_writes_it(
     let items = until_stored(&db, TRADES, 1000).await;
     assert_eq!(ids(&items), (0..1000).collect::<Vec<_>>());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_the_restart_records_the_gap_from_the_last_stored_item() {
+    let mut exchange = Exchange::start().await;
+    let (_dir, db) = temp_db();
+    let mut collector = Collector::start(&exchange.url, &db, &["--channels", TRADES]);
+    let mut conn = exchange.next(1).await;
+    for id in 0..500 {
+        conn.send_json(trade(TRADES, id, T0 + id * 1000)).await;
+    }
+    until_stored(&db, TRADES, 500).await;
+    collector.child.kill().unwrap();
+    collector.child.wait().unwrap();
+
+    let _again = Collector::start(&exchange.url, &db, &["--channels", TRADES]);
+    let _conn = exchange.next(1).await;
+    for _ in 0..50 {
+        if let [gap] = &gaps(&db, TRADES)[..]
+            && gap.to.is_some()
+        {
+            assert_eq!(
+                (gap.from, gap.reason.as_str()),
+                (T0 + 499 * 1000, "collector not running")
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no closed gap: {:?}", gaps(&db, TRADES));
+}

@@ -177,6 +177,12 @@ fn proxy_events_of_both_kinds_answer_as_the_local_api() {
         assert_eq!(channels["statusCode"], 200);
         let listed: Value = serde_json::from_str(channels["body"].as_str().unwrap()).unwrap();
         assert_eq!(listed["source"], "dynamodb");
+        let gaps = invoke(&seeded.dynamo, &event_of("GET", "/prod/gaps", &good[..3])).unwrap();
+        assert_eq!(gaps["statusCode"], 200);
+        assert_eq!(gaps["body"], r#"{"gaps":[]}"#);
+        assert_eq!(gaps["headers"]["Access-Control-Allow-Origin"], "*");
+        let bad_gaps = invoke(&seeded.dynamo, &event_of("GET", "/prod/gaps", &bad)).unwrap();
+        assert_eq!(bad_gaps["statusCode"], 400);
         let missing = invoke(&seeded.dynamo, &event_of("GET", "/prod/nothing", &[])).unwrap();
         assert_eq!(missing["statusCode"], 404);
         let post = invoke(&seeded.dynamo, &event_of("POST", "/prod/bitstamp", &good)).unwrap();

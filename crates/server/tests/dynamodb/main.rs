@@ -6,6 +6,7 @@ mod common;
 mod dynalite;
 
 mod cli;
+mod collect;
 mod contract;
 mod flaky;
 mod lambda;
