@@ -1,5 +1,6 @@
 //! A scripted stand-in for Bitstamp's WebSocket API on 127.0.0.1: each test drives its connections by hand
 //! (acknowledge, send, ask to reconnect, drop) and keeps the log of every data message it sent.
+#![allow(dead_code)] // the DynamoDB tests use a part of it
 
 use std::time::Duration;
 
