@@ -32,3 +32,6 @@ fi
 
 TICKSCOPE_SERVER_BIN="$target/release/tickscope-server" TICKSCOPE_DB="$db" BENCH_WASM_DIR="$wasm_dir" \
     node bench/run.mjs "$@"
+
+# The collector: the exchange simulator into SQLite (its own table in BENCHMARKS.md).
+TICKSCOPE_SERVER_BIN="$target/release/tickscope-server" ./scripts/bench-collector.sh

@@ -62,7 +62,7 @@ impl Connection {
     pub fn open(
         number: u64,
         options: Arc<ConnectionOptions>,
-        reports: mpsc::UnboundedSender<Report>,
+        reports: mpsc::Sender<Report>,
     ) -> Self {
         let (close, closed) = oneshot::channel();
         let task = tokio::spawn(run(number, options, reports, closed));
@@ -89,30 +89,43 @@ impl Drop for Connection {
 async fn run(
     number: u64,
     options: Arc<ConnectionOptions>,
-    reports: mpsc::UnboundedSender<Report>,
+    reports: mpsc::Sender<Report>,
     closed: oneshot::Receiver<()>,
 ) {
-    let report = |what| {
-        let _ = reports.send(Report {
-            connection: number,
-            at: now_us(),
-            what,
-        });
-    };
+    let reporter = Reporter { number, reports };
     let mut last_frame_at = None;
-    let reason = match session(&options, &report, &mut last_frame_at, closed).await {
+    let reason = match session(&options, &reporter, &mut last_frame_at, closed).await {
         Ok(reason) | Err(reason) => reason,
     };
-    report(Received::Closed {
-        reason,
-        last_frame_at,
-    });
+    reporter
+        .report(Received::Closed {
+            reason,
+            last_frame_at,
+        })
+        .await;
+}
+
+/// Sends reports to the session; waiting when its queue is full is what slows reading to the pace of writing.
+struct Reporter {
+    number: u64,
+    reports: mpsc::Sender<Report>,
+}
+
+impl Reporter {
+    async fn report(&self, what: Received) {
+        let report = Report {
+            connection: self.number,
+            at: now_us(),
+            what,
+        };
+        let _ = self.reports.send(report).await;
+    }
 }
 
 /// Runs the connection; returns why it ended.
 async fn session(
     options: &ConnectionOptions,
-    report: &impl Fn(Received),
+    reporter: &Reporter,
     last_frame_at: &mut Option<i64>,
     mut closed: oneshot::Receiver<()>,
 ) -> Result<String, String> {
@@ -124,7 +137,7 @@ async fn session(
         .await
         .map_err(|_| format!("handshake timed out after {} s", CONNECT_TIMEOUT.as_secs()))?
         .map_err(|e| format!("handshake failed: {e}"))?;
-    report(Received::Open);
+    reporter.report(Received::Open).await;
     for channel in &options.channels {
         socket
             .send(Message::text(subscribe_frame(channel)))
@@ -155,7 +168,7 @@ async fn session(
                 let message = match message {
                     Ok(message) => message,
                     Err(WsError::Capacity(e)) => {
-                        report(Received::Skipped(Malformed::TooLarge));
+                        reporter.report(Received::Skipped(Malformed::TooLarge)).await;
                         return Err(format!("refused a frame: {e}"));
                     }
                     Err(e) => return Err(format!("connection lost: {e}")),
@@ -163,8 +176,8 @@ async fn session(
                 *last_frame_at = Some(now_us());
                 silent_until = Instant::now() + options.silence_timeout;
                 match message {
-                    Message::Text(text) => report(Received::Frame(parse_frame(&text))),
-                    Message::Binary(_) => report(Received::Skipped(Malformed::Binary)),
+                    Message::Text(text) => reporter.report(Received::Frame(parse_frame(&text))).await,
+                    Message::Binary(_) => reporter.report(Received::Skipped(Malformed::Binary)).await,
                     Message::Close(frame) => {
                         let why = frame.map_or_else(String::new, |f| format!(" ({} {})", f.code, f.reason));
                         return Err(format!("closed by the exchange{why}"));

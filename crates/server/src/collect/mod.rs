@@ -112,16 +112,16 @@ pub async fn collect<S: CollectStore>(
         status.channel(channel.name(), |_| ());
     }
     let (tracker, opened) = GapTracker::start(&held);
-    let (out, input) = mpsc::unbounded_channel();
-    status.update(|c| c.gaps += opened.len() as u64);
-    for gap in opened {
-        let _ = out.send(Input::Gap(gap));
-    }
+    let (out, input) = mpsc::channel(session::QUEUE);
     let options = WriterOptions {
         memory_bytes: (args.buffer_mb * (1u64 << 20) as f64) as usize,
         spool,
     };
     let writer = tokio::spawn(Writer::new(store, options, status.clone()).run(input));
+    status.update(|c| c.gaps += opened.len() as u64);
+    for gap in opened {
+        let _ = out.send(Input::Gap(gap)).await;
+    }
     let reporter = tokio::spawn(report_every(status.clone(), STATUS_EVERY));
     let options = ConnectionOptions {
         url: args.ws_url.clone(),

@@ -30,6 +30,10 @@ const RECONNECT: Backoff = Backoff {
     max_retries: u32::MAX,
 };
 
+/// Reports waiting for the session; a full queue makes the connections wait, and so read no faster than the
+/// writer writes (when the store fails, the writer takes everything: see `writer`).
+pub const QUEUE: usize = 4096;
+
 /// Items repeated within this time of the newest are dropped (an overlap lasts seconds).
 const REPEAT_WINDOW_US: i64 = 120_000_000;
 
@@ -51,8 +55,8 @@ pub struct Session {
     /// Failed attempts in a row, for the backoff.
     attempt: u32,
     reconnect_at: Option<Instant>,
-    reports: mpsc::UnboundedSender<Report>,
-    out: mpsc::UnboundedSender<Input>,
+    reports: mpsc::Sender<Report>,
+    out: mpsc::Sender<Input>,
     status: Status,
     log: LogLimit,
 }
@@ -62,10 +66,10 @@ impl Session {
     pub fn new(
         options: ConnectionOptions,
         tracker: GapTracker,
-        out: mpsc::UnboundedSender<Input>,
+        out: mpsc::Sender<Input>,
         status: Status,
-    ) -> (Self, mpsc::UnboundedReceiver<Report>) {
-        let (reports, received) = mpsc::unbounded_channel();
+    ) -> (Self, mpsc::Receiver<Report>) {
+        let (reports, received) = mpsc::channel(QUEUE);
         let session = Self {
             options: Arc::new(options),
             tracker,
@@ -85,7 +89,7 @@ impl Session {
     /// Collects until `stop` completes, then closes every connection and the open gaps.
     pub async fn run(
         mut self,
-        mut received: mpsc::UnboundedReceiver<Report>,
+        mut received: mpsc::Receiver<Report>,
         stop: impl Future<Output = ()>,
     ) {
         tokio::pin!(stop);
@@ -94,7 +98,7 @@ impl Session {
             let reconnect_at = self.reconnect_at;
             tokio::select! {
                 () = &mut stop => break,
-                Some(report) = received.recv() => self.handle(report),
+                Some(report) = received.recv() => self.handle(report).await,
                 () = sleep_until(reconnect_at.unwrap_or_else(far_future)), if reconnect_at.is_some() => {
                     self.reconnect_at = None;
                     self.connect(None);
@@ -103,7 +107,7 @@ impl Session {
         }
         self.open.clear();
         for gap in self.tracker.stop(now_us()) {
-            self.send_gap(gap, false);
+            self.send_gap(gap, false).await;
         }
     }
 
@@ -125,25 +129,29 @@ impl Session {
         );
     }
 
-    fn handle(&mut self, report: Report) {
+    async fn handle(&mut self, report: Report) {
         let number = report.connection;
         match report.what {
             Received::Open => {
                 tracing::info!(connection = number, url = %self.options.url, "connected");
                 self.update_connection_status();
             }
-            Received::Frame(frame) => self.frame(number, report.at, frame),
+            Received::Frame(frame) => self.frame(number, report.at, frame).await,
             Received::Skipped(kind) => self.malformed(kind.name(), ""),
             Received::Closed {
                 reason,
                 last_frame_at,
-            } => self.closed(number, &reason, last_frame_at.unwrap_or(report.at)),
+            } => {
+                self.closed(number, &reason, last_frame_at.unwrap_or(report.at))
+                    .await
+            }
         }
     }
 
-    fn frame(&mut self, number: u64, at: i64, frame: Frame) {
+    async fn frame(&mut self, number: u64, at: i64, frame: Frame) {
         match frame {
             Frame::Data(message) => {
+                let arrived = at;
                 self.status.channel(message.channel.name(), |c| {
                     c.messages += 1;
                     c.newest = Some(c.newest.map_or(message.micros, |n| n.max(message.micros)));
@@ -154,12 +162,12 @@ impl Session {
                 match item::record(message) {
                     Ok(record) => {
                         self.status.update(|c| c.buffered += 1);
-                        let _ = self.out.send(Input::Item(record));
+                        let _ = self.out.send(Input::Item(record, arrived)).await;
                     }
                     Err(why) => self.malformed("bad_item", &why),
                 }
             }
-            Frame::Subscribed { channel } => self.subscribed(number, at, channel),
+            Frame::Subscribed { channel } => self.subscribed(number, at, channel).await,
             Frame::Unsubscribed { channel } => {
                 tracing::warn!(connection = number, channel, "unsubscribed by the exchange");
             }
@@ -181,7 +189,7 @@ impl Session {
         }
     }
 
-    fn subscribed(&mut self, number: u64, at: i64, channel: String) {
+    async fn subscribed(&mut self, number: u64, at: i64, channel: String) {
         let Some(open) = self.open.get_mut(&number) else {
             return;
         };
@@ -192,7 +200,7 @@ impl Session {
         let all = open.acked.len() == self.options.channels.len();
         let replaces = open.replaces;
         if let Some(gap) = self.tracker.subscribed(&channel, number, at) {
-            self.send_gap(gap, false);
+            self.send_gap(gap, false).await;
         }
         self.status.channel(&channel, |c| c.subscribed = true);
         if all {
@@ -215,13 +223,13 @@ impl Session {
         }
     }
 
-    fn closed(&mut self, number: u64, reason: &str, last_frame_at: i64) {
+    async fn closed(&mut self, number: u64, reason: &str, last_frame_at: i64) {
         if self.open.remove(&number).is_none() {
             return;
         }
         tracing::warn!(connection = number, reason, "connection ended");
         for gap in self.tracker.connection_lost(number, last_frame_at, reason) {
-            self.send_gap(gap, true);
+            self.send_gap(gap, true).await;
         }
         for channel in &self.options.channels {
             let collecting = self.tracker.is_collecting(channel.name());
@@ -248,7 +256,7 @@ impl Session {
         });
     }
 
-    fn send_gap(&mut self, gap: Gap, opens: bool) {
+    async fn send_gap(&mut self, gap: Gap, opens: bool) {
         if opens {
             self.status.update(|c| c.gaps += 1);
             tracing::warn!(
@@ -264,7 +272,7 @@ impl Session {
                 "gap closed"
             );
         }
-        let _ = self.out.send(Input::Gap(gap));
+        let _ = self.out.send(Input::Gap(gap)).await;
     }
 
     fn malformed(&mut self, kind: &'static str, detail: &str) {

@@ -28,6 +28,37 @@ pub struct Counts {
     pub spooled: u64,
     /// The store's last failure while it lasts.
     pub store_error: Option<String>,
+    /// From a frame's arrival to its item's durable write.
+    pub write_delays: Delays,
+}
+
+/// The latest delays (µs), for their percentiles.
+#[derive(Debug, Default)]
+pub struct Delays {
+    latest: Vec<i64>,
+    next: usize,
+}
+
+/// Delays kept for the percentiles: the last few seconds at 10,000 messages/s.
+const DELAYS_KEPT: usize = 20_000;
+
+impl Delays {
+    pub fn record(&mut self, delay_us: i64) {
+        if self.latest.len() < DELAYS_KEPT {
+            self.latest.push(delay_us);
+        } else {
+            self.latest[self.next] = delay_us;
+        }
+        self.next = (self.next + 1) % DELAYS_KEPT;
+    }
+
+    /// The `q` quantile (0..=1) in ms, of the delays kept.
+    pub fn quantile_ms(&self, q: f64) -> Option<f64> {
+        let mut sorted = self.latest.clone();
+        sorted.sort_unstable();
+        let last = sorted.len().checked_sub(1)?;
+        Some(sorted[(q * last as f64).round() as usize] as f64 / 1e3)
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -78,6 +109,10 @@ impl Status {
                 "buffered": c.buffered,
                 "spooled": c.spooled,
                 "store_error": c.store_error,
+                "write_delay_ms": {
+                    "p50": c.write_delays.quantile_ms(0.5),
+                    "p99": c.write_delays.quantile_ms(0.99),
+                },
             })
         })
     }
@@ -119,6 +154,9 @@ impl Status {
                 "connection {uptime}, {} reconnects, {} gaps, malformed {malformed}, buffered {}, spooled {}",
                 c.reconnects, c.gaps, c.buffered, c.spooled
             ));
+            if let (Some(p50), Some(p99)) = (c.write_delays.quantile_ms(0.5), c.write_delays.quantile_ms(0.99)) {
+                parts.push(format!("write delay p50 {p50:.0} ms, p99 {p99:.0} ms"));
+            }
             if let Some(error) = &c.store_error {
                 parts.push(format!("store failing: {error}"));
             }

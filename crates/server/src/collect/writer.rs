@@ -19,7 +19,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::spool::{Entry, EntryRef, Spool, Taken};
 use super::status::Status;
-use crate::clock::random_unit;
+use crate::clock::{now_us, random_unit};
 use crate::record::Record;
 use crate::store::{Batch, CollectStore, StoreError};
 
@@ -27,6 +27,8 @@ use crate::store::{Batch, CollectStore, StoreError};
 pub const FLUSH_AFTER: Duration = Duration::from_millis(100);
 /// Items per batch (one transaction).
 const MAX_BATCH: usize = 5_000;
+/// A write taking longer than this means the store is struggling: items are held instead of waited for.
+const SLOW_WRITE: Duration = Duration::from_secs(1);
 /// How long a shutdown keeps trying a failing store before it spools the rest.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const RETRY: Backoff = Backoff {
@@ -36,7 +38,8 @@ const RETRY: Backoff = Backoff {
 };
 
 pub enum Input {
-    Item(Record),
+    /// An item and the arrival of its frame (µs), for the delay to its durable write.
+    Item(Record, i64),
     Gap(Gap),
 }
 
@@ -54,8 +57,17 @@ enum Origin {
 
 struct Job {
     batch: Arc<Batch>,
+    /// The arrival of each item from memory (spooled ones are not timed).
+    arrivals: Vec<i64>,
     origin: Origin,
     bytes: usize,
+}
+
+/// An item in memory: when it came to the writer, and its frame's arrival (µs).
+struct Held {
+    since: Instant,
+    arrived_us: i64,
+    record: Record,
 }
 
 type Write = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send>>;
@@ -65,7 +77,7 @@ pub struct Writer<S> {
     status: Status,
     memory_bytes: usize,
     spool: Spool,
-    memory: VecDeque<(Instant, Record)>,
+    memory: VecDeque<Held>,
     held_bytes: usize,
     gaps: Vec<Gap>,
     /// Items bound for the spool, made durable together, and when the first of them came.
@@ -98,8 +110,9 @@ impl<S: CollectStore> Writer<S> {
     }
 
     /// Writes what arrives until the session is done (its sender dropped) and everything is written or spooled.
-    pub async fn run(mut self, mut input: mpsc::UnboundedReceiver<Input>) -> Result<(), String> {
+    pub async fn run(mut self, mut input: mpsc::Receiver<Input>) -> Result<(), String> {
         let mut in_flight: Option<(Write, Job)> = None;
+        let mut in_flight_since = Instant::now();
         let mut closing_since: Option<Instant> = None;
         loop {
             let now = Instant::now();
@@ -110,6 +123,7 @@ impl<S: CollectStore> Writer<S> {
                 let store = self.store.clone();
                 let batch = job.batch.clone();
                 in_flight = Some((Box::pin(async move { store.write_batch(batch).await }), job));
+                in_flight_since = Instant::now();
             }
             if let Some(since) = closing_since {
                 if in_flight.is_none() && self.is_empty() {
@@ -119,14 +133,22 @@ impl<S: CollectStore> Writer<S> {
                     return self.spool_everything();
                 }
             }
-            let wake = self.wake_at(closing_since);
+            // A healthy store sets the pace: with a batch or two waiting, reading waits for the write (and the
+            // connections for the session). A failing or slow store does not: everything is taken, held, spooled.
+            let slow = in_flight.is_some() && in_flight_since.elapsed() >= SLOW_WRITE;
+            let takes_input = closing_since.is_none()
+                && (self.memory.len() < 2 * MAX_BATCH || self.failures > 0 || slow);
+            let mut wake = self.wake_at(closing_since);
+            if in_flight.is_some() && !slow {
+                wake = wake.min(in_flight_since + SLOW_WRITE);
+            }
             tokio::select! {
                 result = async { (&mut in_flight.as_mut().expect("in flight").0).await }, if in_flight.is_some() => {
                     let (_, job) = in_flight.take().expect("in flight");
                     self.written(job, result);
                 }
-                received = input.recv(), if closing_since.is_none() => match received {
-                    Some(Input::Item(record)) => self.accept(record),
+                received = input.recv(), if takes_input => match received {
+                    Some(Input::Item(record, arrived_us)) => self.accept(record, arrived_us),
                     Some(Input::Gap(gap)) => self.gaps.push(gap),
                     None => closing_since = Some(Instant::now()),
                 },
@@ -141,7 +163,7 @@ impl<S: CollectStore> Writer<S> {
         }
     }
 
-    fn accept(&mut self, record: Record) {
+    fn accept(&mut self, record: Record, arrived_us: i64) {
         if self.spool.unread() > 0
             || !self.to_spool.is_empty()
             || self.held_bytes >= self.memory_bytes
@@ -158,7 +180,11 @@ impl<S: CollectStore> Writer<S> {
             return;
         }
         self.held_bytes += held_size(&record);
-        self.memory.push_back((Instant::now(), record));
+        self.memory.push_back(Held {
+            since: Instant::now(),
+            arrived_us,
+            record,
+        });
     }
 
     /// The next batch to write, if one is due: a failed one again, else the memory's oldest (due when its first
@@ -167,15 +193,21 @@ impl<S: CollectStore> Writer<S> {
         let due = self
             .memory
             .front()
-            .is_some_and(|(at, _)| at.elapsed() >= FLUSH_AFTER)
+            .is_some_and(|held| held.since.elapsed() >= FLUSH_AFTER)
             || self.memory.len() >= MAX_BATCH
             || closing
             || !self.gaps.is_empty();
         if !self.memory.is_empty() && due {
             let n = self.memory.len().min(MAX_BATCH);
-            let items: Vec<Record> = self.memory.drain(..n).map(|(_, r)| r).collect();
+            let (arrivals, items): (Vec<i64>, Vec<Record>) = self
+                .memory
+                .drain(..n)
+                .map(|held| (held.arrived_us, held.record))
+                .unzip();
             let bytes = items.iter().map(held_size).sum();
-            return Some(self.job(items, Origin::Memory, bytes));
+            let mut job = self.job(items, Origin::Memory, bytes);
+            job.arrivals = arrivals;
+            return Some(job);
         }
         if self.memory.is_empty() && self.spool.unread() > 0 {
             self.flush_spool();
@@ -203,6 +235,7 @@ impl<S: CollectStore> Writer<S> {
         let gaps = std::mem::take(&mut self.gaps);
         Job {
             batch: Arc::new(Batch { items, gaps }),
+            arrivals: Vec::new(),
             origin,
             bytes,
         }
@@ -222,7 +255,11 @@ impl<S: CollectStore> Writer<S> {
                     *per_channel.entry(&record.key.channel).or_default() += 1;
                 }
                 let n = job.batch.items.len() as u64;
+                let now = now_us();
                 self.status.update(|c| {
+                    for arrived in &job.arrivals {
+                        c.write_delays.record(now - arrived);
+                    }
                     for (channel, written) in per_channel {
                         c.channels.entry(channel.to_owned()).or_default().written += written;
                     }
@@ -261,9 +298,13 @@ impl<S: CollectStore> Writer<S> {
         gaps.append(&mut self.gaps);
         self.gaps = gaps;
         if let Origin::Memory = job.origin {
-            let now = Instant::now();
-            for record in batch.items.into_iter().rev() {
-                self.memory.push_front((now, record));
+            let since = Instant::now();
+            for (record, arrived_us) in batch.items.into_iter().zip(job.arrivals).rev() {
+                self.memory.push_front(Held {
+                    since,
+                    arrived_us,
+                    record,
+                });
             }
         }
         // A spool batch is read again: it was not consumed.
@@ -286,7 +327,7 @@ impl<S: CollectStore> Writer<S> {
 
     /// At a shutdown the store did not answer: memory, gaps and the spool's queue go to the spool file.
     fn spool_everything(&mut self) -> Result<(), String> {
-        let memory: Vec<Record> = self.memory.drain(..).map(|(_, r)| r).collect();
+        let memory: Vec<Record> = self.memory.drain(..).map(|held| held.record).collect();
         let gaps = std::mem::take(&mut self.gaps);
         let entries = memory
             .iter()
@@ -313,8 +354,8 @@ impl<S: CollectStore> Writer<S> {
 
     fn wake_at(&self, closing_since: Option<Instant>) -> Instant {
         let mut wake = Instant::now() + Duration::from_secs(1);
-        if let Some((at, _)) = self.memory.front() {
-            wake = wake.min(*at + FLUSH_AFTER);
+        if let Some(held) = self.memory.front() {
+            wake = wake.min(held.since + FLUSH_AFTER);
         }
         if let Some(at) = self.retry_at {
             wake = wake.min(at);

@@ -225,14 +225,7 @@ impl SqliteStore {
                 )?;
                 for r in records.by_ref().take(WRITE_BATCH) {
                     let k = &r.key;
-                    insert.execute(params![
-                        k.channel,
-                        k.nmicrotimestamp,
-                        k.id,
-                        k.microtimestamp,
-                        r.size as i64,
-                        r.json
-                    ])?;
+                    insert_record(&mut insert, &r)?;
                     if !touched.contains(&k.channel) {
                         touched.insert(k.channel.clone());
                     }
@@ -325,14 +318,7 @@ fn write_batch_in(conn: &mut Connection, batch: &Batch) -> Result<(), StoreError
         )?;
         for r in &batch.items {
             let k = &r.key;
-            let inserted = insert.execute(params![
-                k.channel,
-                k.nmicrotimestamp,
-                k.id,
-                k.microtimestamp,
-                r.size as i64,
-                r.json
-            ])?;
+            let inserted = insert_record(&mut insert, r)?;
             if inserted == 1 {
                 let span = added
                     .entry(k.channel.as_str())
@@ -361,6 +347,23 @@ fn write_batch_in(conn: &mut Connection, batch: &Batch) -> Result<(), StoreError
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Runs an `INSERT ... INTO items (channel, nmicrotimestamp, id, microtimestamp, size, json)` for `r`; returns
+/// the rows changed.
+fn insert_record(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    r: &Record,
+) -> Result<usize, StoreError> {
+    let k = &r.key;
+    Ok(insert.execute(params![
+        k.channel,
+        k.nmicrotimestamp,
+        k.id,
+        k.microtimestamp,
+        r.size as i64,
+        r.json
+    ])?)
 }
 
 /// `/channels`' `source`: `sqlite` for imported items, as the store's name.

@@ -68,15 +68,10 @@ impl DynamoStore {
         let mut start = None;
         loop {
             let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(&self.index)
+                .index_query(&channel)
                 .key_condition_expression("#c = :c AND #n <= :to")
                 .filter_expression("attribute_not_exists(gap_to) OR gap_to >= :from")
-                .expression_attribute_names("#c", "channel")
                 .expression_attribute_names("#n", "nmicrotimestamp")
-                .expression_attribute_values(":c", AttributeValue::S(channel.clone()))
                 .expression_attribute_values(":from", number(request.from))
                 .expression_attribute_values(":to", number(request.to))
                 .set_exclusive_start_key(start)

@@ -17,6 +17,7 @@ use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, IndexStatus,
     KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType, Select,
@@ -212,13 +213,8 @@ impl DynamoStore {
         channel: &'static str,
     ) -> Result<Option<ChannelStats>, StoreError> {
         let query = || {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .index_name(&self.index)
+            self.index_query(channel)
                 .key_condition_expression("#c = :c")
-                .expression_attribute_names("#c", "channel")
-                .expression_attribute_values(":c", AttributeValue::S(channel.to_owned()))
         };
         let mut count = 0u64;
         let mut start = None;
@@ -253,16 +249,21 @@ impl DynamoStore {
         }))
     }
 
-    /// The first (`forward`) or last `nmicrotimestamp` of `channel` in the index.
-    async fn edge(&self, channel: &str, forward: bool) -> Result<Option<i64>, StoreError> {
-        let page = self
-            .client
+    /// A query of the GSI for `channel` (`#c = :c` in the key condition; `#n` is `nmicrotimestamp`).
+    fn index_query(&self, channel: &str) -> QueryFluentBuilder {
+        self.client
             .query()
             .table_name(&self.table)
             .index_name(&self.index)
-            .key_condition_expression("#c = :c")
             .expression_attribute_names("#c", "channel")
             .expression_attribute_values(":c", AttributeValue::S(channel.to_owned()))
+    }
+
+    /// The first (`forward`) or last `nmicrotimestamp` of `channel` in the index.
+    async fn edge(&self, channel: &str, forward: bool) -> Result<Option<i64>, StoreError> {
+        let page = self
+            .index_query(channel)
+            .key_condition_expression("#c = :c")
             .scan_index_forward(forward)
             .limit(1)
             .projection_expression("nmicrotimestamp")
@@ -280,14 +281,9 @@ impl Store for DynamoStore {
     async fn page(&self, request: &PageRequest) -> Result<Page, StoreError> {
         let number = |n: i64| AttributeValue::N(n.to_string());
         let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(&self.index)
+            .index_query(request.channel.name())
             .key_condition_expression("#c = :c AND #n BETWEEN :from AND :to")
-            .expression_attribute_names("#c", "channel")
             .expression_attribute_names("#n", "nmicrotimestamp")
-            .expression_attribute_values(":c", AttributeValue::S(request.channel.name().to_owned()))
             .expression_attribute_values(":from", number(request.from))
             .expression_attribute_values(":to", number(request.to))
             .set_exclusive_start_key(request.after.as_ref().map(attributes::key_attributes))
