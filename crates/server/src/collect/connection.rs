@@ -21,6 +21,10 @@ const HEARTBEAT_EVERY: Duration = Duration::from_secs(20);
 /// Connecting (TCP, TLS, the WebSocket handshake) takes longer than this only when something is wrong.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// How long a closing connection waits for the exchange's close frame.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+const REPLACED: &str = "replaced by a new connection";
+
 /// What every connection of a session shares.
 #[derive(Debug, Clone)]
 pub struct ConnectionOptions {
@@ -146,24 +150,30 @@ async fn session(
     }
     let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT_EVERY, HEARTBEAT_EVERY);
     let mut silent_until = Instant::now() + options.silence_timeout;
+    // After our close frame, what the exchange sent before it saw it still arrives, until its close frame.
+    let mut closing = false;
     loop {
         tokio::select! {
-            _ = &mut closed => {
-                let _ = timeout(Duration::from_secs(2), socket.close(None)).await;
-                return Ok("replaced by a new connection".into());
+            _ = &mut closed, if !closing => {
+                closing = true;
+                silent_until = Instant::now() + CLOSE_TIMEOUT;
+                let _ = timeout(CLOSE_TIMEOUT, socket.close(None)).await;
             }
-            _ = heartbeat.tick() => {
+            _ = heartbeat.tick(), if !closing => {
                 socket
                     .send(Message::text(HEARTBEAT_FRAME))
                     .await
                     .map_err(|e| format!("sending the heartbeat failed: {e}"))?;
             }
             () = sleep_until(silent_until) => {
+                if closing {
+                    return Ok(REPLACED.into());
+                }
                 return Err(format!("silent for {} s", options.silence_timeout.as_secs()));
             }
             message = socket.next() => {
                 let Some(message) = message else {
-                    return Err("connection closed".into());
+                    return if closing { Ok(REPLACED.into()) } else { Err("connection closed".into()) };
                 };
                 let message = match message {
                     Ok(message) => message,
@@ -171,6 +181,7 @@ async fn session(
                         reporter.report(Received::Skipped(Malformed::TooLarge)).await;
                         return Err(format!("refused a frame: {e}"));
                     }
+                    Err(_) if closing => return Ok(REPLACED.into()),
                     Err(e) => return Err(format!("connection lost: {e}")),
                 };
                 *last_frame_at = Some(now_us());
@@ -178,6 +189,7 @@ async fn session(
                 match message {
                     Message::Text(text) => reporter.report(Received::Frame(parse_frame(&text))).await,
                     Message::Binary(_) => reporter.report(Received::Skipped(Malformed::Binary)).await,
+                    Message::Close(_) if closing => return Ok(REPLACED.into()),
                     Message::Close(frame) => {
                         let why = frame.map_or_else(String::new, |f| format!(" ({} {})", f.code, f.reason));
                         return Err(format!("closed by the exchange{why}"));

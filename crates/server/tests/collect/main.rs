@@ -3,6 +3,7 @@
 //! store or the process; and every interval not collected is a gap.
 
 mod exchange;
+mod simulator;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! The collector on DynamoDB: its batches (items and gap records) through throttling lose nothing, gaps come back
-//! as SQLite's do, and `tickscope-server --store dynamodb collect` records a scripted exchange into dynalite.
+//! as SQLite's do, and `tickscope-server --store dynamodb collect` records a scripted exchange into dynalite
+//! behind the throttling proxy.
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -82,8 +83,9 @@ fn batches_through_throttling_lose_nothing_and_a_closed_gap_replaces_its_open_re
 }
 
 #[test]
-fn the_collector_records_into_dynamodb() {
+fn the_collector_records_into_dynamodb_through_throttling() {
     let table = unique_table("collector");
+    let (proxy, flaky) = flaky::start();
     block_on(async {
         let store = connect(endpoint(), &table).await;
         store.create_table().await.expect("table");
@@ -98,7 +100,7 @@ fn the_collector_records_into_dynamodb() {
                 "--ws-url",
                 &exchange.url,
             ])
-            .args(["--endpoint-url", endpoint(), "--table", &table])
+            .args(["--endpoint-url", &proxy, "--table", &table])
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "us-east-1")
@@ -139,4 +141,8 @@ fn the_collector_records_into_dynamodb() {
         assert_eq!(gaps.len(), 1, "{gaps:?}");
         assert!(gaps[0].to.is_some_and(|to| to > gaps[0].from), "{gaps:?}");
     });
+    assert!(
+        flaky.throttled.load(Ordering::Relaxed) > 0,
+        "the proxy throttled"
+    );
 }
