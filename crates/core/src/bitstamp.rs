@@ -65,17 +65,6 @@ pub enum Malformed {
 }
 
 impl Malformed {
-    pub const ALL: [Malformed; 8] = [
-        Malformed::NotJson,
-        Malformed::Binary,
-        Malformed::TooLarge,
-        Malformed::UnknownEvent,
-        Malformed::MissingId,
-        Malformed::MissingMicrotimestamp,
-        Malformed::MissingPrice,
-        Malformed::WrongChannel,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             Malformed::NotJson => "not_json",

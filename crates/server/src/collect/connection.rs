@@ -44,7 +44,7 @@ pub struct Report {
 
 #[derive(Debug)]
 pub enum Received {
-    /// The handshake succeeded and the subscriptions are sent.
+    /// The handshake succeeded; the subscriptions go next.
     Open,
     Frame(Frame),
     /// A frame the collector cannot use (binary, over 1 MB).
@@ -185,7 +185,9 @@ async fn session(
                     Err(e) => return Err(format!("connection lost: {e}")),
                 };
                 *last_frame_at = Some(now_us());
-                silent_until = Instant::now() + options.silence_timeout;
+                if !closing {
+                    silent_until = Instant::now() + options.silence_timeout;
+                }
                 match message {
                     Message::Text(text) => reporter.report(Received::Frame(parse_frame(&text))).await,
                     Message::Binary(_) => reporter.report(Received::Skipped(Malformed::Binary)).await,

@@ -8,6 +8,9 @@ use tickscope_core::DataMessage;
 use crate::import::item_record;
 use crate::record::Record;
 
+/// DynamoDB's limit on an item's size; SQLite has none, but one store must not take what the other refuses.
+const MAX_ITEM_BYTES: usize = 400 * 1024;
+
 pub fn record(message: DataMessage) -> Result<Record, String> {
     let mut item = message.data;
     item.insert(
@@ -16,7 +19,14 @@ pub fn record(message: DataMessage) -> Result<Record, String> {
     );
     item.insert("nmicrotimestamp".into(), Value::from(message.micros));
     item.insert("event".into(), Value::String(message.event));
-    item_record(&item)
+    let record = item_record(&item)?;
+    if record.size > MAX_ITEM_BYTES {
+        return Err(format!(
+            "an item of {} bytes: over DynamoDB's 400 KB",
+            record.size
+        ));
+    }
+    Ok(record)
 }
 
 #[cfg(test)]

@@ -104,15 +104,17 @@ pub async fn collect<S: CollectStore>(
         .map_err(|e| format!("cannot read the spool in {}: {e}", spool_dir.display()))?;
     let mut held = Vec::new();
     for channel in &channels {
-        let newest = store
+        let stored = store
             .newest(channel)
             .await
             .map_err(|e| format!("cannot read the store before collecting: {e}"))?;
+        // What an earlier run spooled is held too: it is written before anything new.
+        let newest = stored.max(spool.newest(channel.name()));
         held.push((channel.clone(), newest));
         status.channel(channel.name(), |_| ());
     }
     let (tracker, opened) = GapTracker::start(&held);
-    let (out, input) = mpsc::channel(session::QUEUE);
+    let (out, input) = mpsc::channel(writer::INPUT_QUEUE);
     let options = WriterOptions {
         memory_bytes: (args.buffer_mb * (1u64 << 20) as f64) as usize,
         spool,

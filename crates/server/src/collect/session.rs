@@ -31,8 +31,8 @@ const RECONNECT: Backoff = Backoff {
 };
 
 /// Reports waiting for the session; a full queue makes the connections wait, and so read no faster than the
-/// writer writes (when the store fails, the writer takes everything: see `writer`).
-pub const QUEUE: usize = 4096;
+/// session and the writer take them (when the store fails, the writer takes everything: see `writer`).
+const REPORTS_QUEUE: usize = 4096;
 
 /// Items repeated within this time of the newest are dropped (an overlap lasts seconds).
 const REPEAT_WINDOW_US: i64 = 120_000_000;
@@ -43,6 +43,8 @@ struct Open {
     acked: BTreeSet<String>,
     /// The connection this one replaces after a `bts:request_reconnect`.
     replaces: Option<u64>,
+    /// Being closed, replaced: its own reconnect requests are answered already.
+    closing: bool,
     opened: Instant,
 }
 
@@ -69,7 +71,7 @@ impl Session {
         out: mpsc::Sender<Input>,
         status: Status,
     ) -> (Self, mpsc::Receiver<Report>) {
-        let (reports, received) = mpsc::channel(QUEUE);
+        let (reports, received) = mpsc::channel(REPORTS_QUEUE);
         let session = Self {
             options: Arc::new(options),
             tracker,
@@ -105,7 +107,14 @@ impl Session {
                 }
             }
         }
+        // Stop reading: the connections go, and what they had reported is still handled.
         self.open.clear();
+        received.close();
+        while let Ok(report) = received.try_recv() {
+            if let Received::Frame(frame) = report.what {
+                self.frame(report.connection, report.at, frame).await;
+            }
+        }
         for gap in self.tracker.stop(now_us()) {
             self.send_gap(gap, false).await;
         }
@@ -124,6 +133,7 @@ impl Session {
                 connection,
                 acked: BTreeSet::new(),
                 replaces,
+                closing: false,
                 opened: Instant::now(),
             },
         );
@@ -173,7 +183,8 @@ impl Session {
             }
             Frame::RequestReconnect => {
                 let replacing = self.open.values().any(|o| o.replaces == Some(number));
-                if !replacing {
+                let closing = self.open.get(&number).is_none_or(|o| o.closing);
+                if !replacing && !closing {
                     tracing::info!(
                         connection = number,
                         "the exchange asks to reconnect: opening a new connection first"
@@ -217,6 +228,7 @@ impl Session {
             if old_acked.is_subset(&new.acked) {
                 if let Some(old) = self.open.get_mut(&old) {
                     old.connection.close();
+                    old.closing = true;
                 }
                 self.open.get_mut(&number).expect("open").replaces = None;
             }

@@ -6,6 +6,7 @@
 //! emptied once everything in it is written; after a crash it is read again from its start (writing an item
 //! twice stores it once).
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,8 @@ pub struct Spool {
     /// Where the next read starts, and the lines after it.
     read_offset: u64,
     unread: u64,
+    /// Per channel, the newest item found in the file at open.
+    newest: BTreeMap<String, i64>,
 }
 
 /// What [`Spool::read`] took: commit it with [`Spool::consumed`] once written.
@@ -33,22 +36,47 @@ pub struct Taken {
     pub entries: Vec<Entry>,
     end_offset: u64,
     lines: u64,
+    /// Whether the read reached the end of the file, and the count of unread lines then.
+    at_end: bool,
+    unread_at_read: u64,
 }
 
 impl Spool {
-    /// Opens the spool in `dir` (created when first written), counting what an earlier run left.
+    /// Opens the spool in `dir` (created when first written), counting what an earlier run left and the newest
+    /// item of each channel in it. A last line cut short by a crash is removed: it was never made durable.
     pub fn open(dir: &Path) -> io::Result<Self> {
         let path = dir.join("spool.ndjson");
-        let unread = match File::open(&path) {
-            Ok(file) => BufReader::new(file).lines().count() as u64,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
-            Err(e) => return Err(e),
-        };
-        Ok(Self {
+        let mut spool = Self {
             path,
             read_offset: 0,
-            unread,
-        })
+            unread: 0,
+            newest: BTreeMap::new(),
+        };
+        let text = match fs::read(&spool.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(spool),
+            Err(e) => return Err(e),
+        };
+        let complete = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        if complete < text.len() {
+            OpenOptions::new()
+                .write(true)
+                .open(&spool.path)?
+                .set_len(complete as u64)?;
+        }
+        for line in String::from_utf8_lossy(&text[..complete]).lines() {
+            spool.unread += 1;
+            if let Ok(Entry::Item(record)) = parse_entry(line) {
+                let newest = spool.newest.entry(record.key.channel).or_insert(i64::MIN);
+                *newest = (*newest).max(record.key.nmicrotimestamp);
+            }
+        }
+        Ok(spool)
+    }
+
+    /// The newest `nmicrotimestamp` of `channel` an earlier run spooled.
+    pub fn newest(&self, channel: &str) -> Option<i64> {
+        self.newest.get(channel).copied()
     }
 
     pub fn path(&self) -> &Path {
@@ -59,7 +87,8 @@ impl Spool {
         self.unread
     }
 
-    /// Appends entries and makes them durable (fsync) before returning.
+    /// Appends entries and makes them durable (fsync) before returning; on failure the file is cut back to what it
+    /// was, so that no line is half there or counted wrong.
     pub fn append<'a>(
         &mut self,
         entries: impl IntoIterator<Item = EntryRef<'a>>,
@@ -84,8 +113,14 @@ impl Spool {
             text.push('\n');
             lines += 1;
         }
-        file.write_all(text.as_bytes())?;
-        file.sync_data()?;
+        let before = file.metadata()?.len();
+        let written = file
+            .write_all(text.as_bytes())
+            .and_then(|()| file.sync_data());
+        if let Err(e) = written {
+            let _ = file.set_len(before);
+            return Err(e);
+        }
         self.unread += lines;
         Ok(())
     }
@@ -100,12 +135,15 @@ impl Spool {
             entries: Vec::new(),
             end_offset: self.read_offset,
             lines: 0,
+            at_end: false,
+            unread_at_read: self.unread,
         };
         let mut line = String::new();
         while taken.entries.len() < max {
             line.clear();
             let read = reader.read_line(&mut line)?;
             if read == 0 || !line.ends_with('\n') {
+                taken.at_end = true;
                 break;
             }
             taken.end_offset += read as u64;
@@ -123,7 +161,14 @@ impl Spool {
     /// What `taken` read is written: it is not read again, and the file is emptied once all of it is.
     pub fn consumed(&mut self, taken: &Taken) -> io::Result<()> {
         self.read_offset = taken.end_offset;
-        self.unread = self.unread.saturating_sub(taken.lines);
+        // A read that reached the end took everything there was then, whatever was counted (a damaged line);
+        // what is unread now was appended since.
+        let taken_lines = if taken.at_end {
+            taken.unread_at_read
+        } else {
+            taken.lines
+        };
+        self.unread = self.unread.saturating_sub(taken_lines);
         if self.unread == 0 {
             fs::remove_file(&self.path).or_else(|e| match e.kind() {
                 io::ErrorKind::NotFound => Ok(()),
@@ -199,5 +244,20 @@ mod tests {
         spool.consumed(&rest).unwrap();
         assert_eq!(spool.unread(), 0);
         assert!(!spool.path().exists());
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_crash_is_dropped_and_the_rest_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spool.ndjson");
+        fs::write(&path, format!("{ITEM}\n{}", &ITEM[..20])).unwrap();
+        let mut spool = Spool::open(dir.path()).unwrap();
+        assert_eq!(spool.unread(), 1);
+        let record = parse_item(ITEM).unwrap();
+        spool.append([EntryRef::Item(&record)]).unwrap();
+        let taken = spool.read(10).unwrap();
+        assert_eq!(taken.entries.len(), 2, "the next line is whole");
+        spool.consumed(&taken).unwrap();
+        assert!(!path.exists());
     }
 }

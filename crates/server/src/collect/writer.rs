@@ -23,6 +23,9 @@ use crate::clock::{now_us, random_unit};
 use crate::record::Record;
 use crate::store::{Batch, CollectStore, StoreError};
 
+/// Items and gaps waiting for the writer; when it stops taking them (a healthy store sets the pace), the session
+/// waits.
+pub const INPUT_QUEUE: usize = 4096;
 /// An item waits at most this long before its batch is written.
 pub const FLUSH_AFTER: Duration = Duration::from_millis(100);
 /// Items per batch (one transaction).
@@ -129,7 +132,11 @@ impl<S: CollectStore> Writer<S> {
                 if in_flight.is_none() && self.is_empty() {
                     return Ok(());
                 }
-                if in_flight.is_none() && since.elapsed() >= SHUTDOWN_GRACE {
+                if since.elapsed() >= SHUTDOWN_GRACE {
+                    // A write still running may finish after all: writing its items twice stores them once.
+                    if let Some((_, job)) = in_flight.take() {
+                        self.put_back(job);
+                    }
                     return self.spool_everything();
                 }
             }
@@ -173,10 +180,8 @@ impl<S: CollectStore> Writer<S> {
             }
             self.to_spool_since.get_or_insert_with(Instant::now);
             self.to_spool.push(record);
-            self.status.update(|c| {
-                c.buffered -= 1;
-                c.spooled += 1;
-            });
+            self.status.update(|c| c.buffered -= 1);
+            self.count_spooled();
             return;
         }
         self.held_bytes += held_size(&record);
@@ -232,7 +237,13 @@ impl<S: CollectStore> Writer<S> {
     }
 
     fn job(&mut self, items: Vec<Record>, origin: Origin, bytes: usize) -> Job {
-        let gaps = std::mem::take(&mut self.gaps);
+        // The last version of each gap record (an open gap and its closing may both wait): a store writing in
+        // parallel must not be given two.
+        let mut gaps: Vec<Gap> = Vec::new();
+        for gap in std::mem::take(&mut self.gaps) {
+            gaps.retain(|g| (g.channel.as_str(), g.from) != (gap.channel.as_str(), gap.from));
+            gaps.push(gap);
+        }
         Job {
             batch: Arc::new(Batch { items, gaps }),
             arrivals: Vec::new(),
@@ -256,6 +267,7 @@ impl<S: CollectStore> Writer<S> {
                 }
                 let n = job.batch.items.len() as u64;
                 let now = now_us();
+                let from_memory = matches!(job.origin, Origin::Memory);
                 self.status.update(|c| {
                     for arrived in &job.arrivals {
                         c.write_delays.record(now - arrived);
@@ -263,9 +275,8 @@ impl<S: CollectStore> Writer<S> {
                     for (channel, written) in per_channel {
                         c.channels.entry(channel.to_owned()).or_default().written += written;
                     }
-                    match job.origin {
-                        Origin::Memory => c.buffered = c.buffered.saturating_sub(n),
-                        Origin::Spool(_) => c.spooled = c.spooled.saturating_sub(n),
+                    if from_memory {
+                        c.buffered = c.buffered.saturating_sub(n);
                     }
                     c.store_error = None;
                 });
@@ -274,6 +285,7 @@ impl<S: CollectStore> Writer<S> {
                 {
                     tracing::error!(error = %e, "cannot update the spool");
                 }
+                self.count_spooled();
             }
             Err(error) => {
                 let delay = RETRY
@@ -342,7 +354,15 @@ impl<S: CollectStore> Writer<S> {
             )
         })?;
         tracing::warn!(count, spool = %self.spool.path().display(), "the store did not answer: spooled for the next run");
+        self.status.update(|c| c.buffered = 0);
+        self.to_spool.clear();
+        self.count_spooled();
         Ok(())
+    }
+
+    fn count_spooled(&self) {
+        let spooled = self.spool.unread() + self.to_spool.len() as u64;
+        self.status.update(|c| c.spooled = spooled);
     }
 
     fn is_empty(&self) -> bool {

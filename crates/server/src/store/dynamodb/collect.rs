@@ -20,15 +20,28 @@ use crate::store::{Batch, CollectStore, StoreError};
 const GAP_PREFIX: &str = "gap#";
 
 impl CollectStore for DynamoStore {
-    /// Batches of 25 in parallel, each retried (throttling, unprocessed items) by the retrying writer; fails if
-    /// one gives up, and the collector tries the whole batch again later (puts replace: nothing doubles).
+    /// Batches of 25 in parallel, each retried (throttling, unprocessed items) by the retrying writer; then the
+    /// gap records, after the items they follow. Fails if a batch gives up, and the collector tries the whole
+    /// batch again later (puts replace: nothing doubles).
     async fn write_batch(&self, batch: Arc<Batch>) -> Result<(), StoreError> {
-        let mut items = batch
+        let items = batch
             .items
             .iter()
             .map(|record| attributes::from_json(&record.json))
             .collect::<Result<Vec<_>, _>>()?;
-        items.extend(batch.gaps.iter().map(gap_attributes));
+        self.put_all(items).await?;
+        self.put_all(batch.gaps.iter().map(gap_attributes).collect())
+            .await
+    }
+
+    async fn newest(&self, channel: &Channel) -> Result<Option<i64>, StoreError> {
+        self.edge(channel.name(), false).await
+    }
+}
+
+impl DynamoStore {
+    /// Puts `items` in batches of 25, [`PARALLEL`] at a time.
+    async fn put_all(&self, items: Vec<Attributes>) -> Result<(), StoreError> {
         let client = self.writer();
         let mut tasks = JoinSet::new();
         let mut result = Ok(());
@@ -55,12 +68,6 @@ impl CollectStore for DynamoStore {
         result
     }
 
-    async fn newest(&self, channel: &Channel) -> Result<Option<i64>, StoreError> {
-        self.edge(channel.name(), false).await
-    }
-}
-
-impl DynamoStore {
     pub(super) async fn query_gaps(&self, request: &GapsRequest) -> Result<Vec<Gap>, StoreError> {
         let channel = format!("{GAP_PREFIX}{}", request.channel.name());
         let number = |n: i64| AttributeValue::N(n.to_string());
