@@ -7,10 +7,12 @@
 # - paced: the simulator at --speed 22 (about 1,000 messages/s), and the delay from a frame's arrival to the
 #   commit of its item's transaction (p50/p99 of the last 20,000 items).
 #
-#   ./scripts/bench-collector.sh [SECONDS]   (default 60 per run; four runs)
+#   ./scripts/bench-collector.sh [SECONDS [sustained]]   (default 60 per run, four runs; `sustained`: Tickscope's
+#   sustained run alone, e.g. `600 sustained` for memory over 10 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+parts=${2:-all}
 target=${CARGO_TARGET_DIR:-target}
 bin=${TICKSCOPE_SERVER_BIN:-$target/release/tickscope-server}
 [[ -x $bin ]] || cargo build --release -p tickscope-server --quiet
@@ -66,6 +68,11 @@ peer() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 read -r t_rate rss_first rss_last _ _ < <(tickscope max)
+if [[ $parts == sustained ]]; then
+    echo "| sustained, simulator at --speed max, ${seconds} s: messages written | $t_rate | msg/s |"
+    echo "| sustained: resident memory at 10 s → ${seconds} s | $rss_first → $rss_last | MB |"
+    exit 0
+fi
 read -r p_rate _ _ < <(peer max)
 read -r t_paced _ _ t_p50 t_p99 < <(tickscope 22)
 read -r p_paced p_p50 p_p99 < <(peer 22)

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use tokio::sync::watch;
+
 use crate::api;
 use crate::collect::{self, CollectArgs, Status};
 use crate::demo::{self, DemoConfig};
@@ -71,22 +73,28 @@ pub async fn serve_store<S: CollectStore>(
     if test.is_active() {
         tracing::warn!(options = ?test, "serving GET /prod/bitstamp with test options");
     }
+    // One listener of the signals, from the start, for the server and the collector alike; a collector that
+    // fails stops the server too.
+    let (stop, stopping) = watch::channel(false);
+    tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        }
+    });
     let status = collect.as_ref().map(|_| Status::default());
     let collector = collect.zip(status.clone()).map(|(collect, status)| {
         let store = store.clone();
+        let stopped = until_stopped(stopping.clone());
         tokio::spawn(async move {
-            let stopped = collect::collect(
-                store,
-                collect.args,
-                collect.spool_dir,
-                status,
-                shutdown_signal(),
-            )
-            .await;
-            if let Err(e) = &stopped {
-                tracing::error!(error = %e, "the collector stopped");
+            let collected =
+                collect::collect(store, collect.args, collect.spool_dir, status, stopped).await;
+            if let Err(e) = &collected {
+                tracing::error!(error = %e, "the collector stopped: stopping the server");
+                let _ = stop.send(true);
             }
-            stopped
+            collected
         })
     });
     let app = api::router(Arc::new(store), dist, test, status);
@@ -98,10 +106,10 @@ pub async fn serve_store<S: CollectStore>(
     );
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
     match acceptor {
-        Some(acceptor) => tls::serve(listener, acceptor, app, shutdown_signal()).await,
+        Some(acceptor) => tls::serve(listener, acceptor, app, until_stopped(stopping)).await,
         None => {
             axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(until_stopped(stopping))
                 .await?
         }
     }
@@ -115,7 +123,11 @@ pub async fn serve_store<S: CollectStore>(
     Ok(())
 }
 
-/// Ctrl-C or SIGTERM; every caller is told.
+async fn until_stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
+}
+
+/// Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

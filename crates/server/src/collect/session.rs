@@ -236,9 +236,9 @@ impl Session {
     }
 
     async fn closed(&mut self, number: u64, reason: &str, last_frame_at: i64) {
-        if self.open.remove(&number).is_none() {
+        let Some(closed) = self.open.remove(&number) else {
             return;
-        }
+        };
         tracing::warn!(connection = number, reason, "connection ended");
         for gap in self.tracker.connection_lost(number, last_frame_at, reason) {
             self.send_gap(gap, true).await;
@@ -248,7 +248,9 @@ impl Session {
             self.status
                 .channel(channel.name(), |c| c.subscribed = collecting);
         }
-        if self.open.is_empty() {
+        // A replacement that failed is tried again while the old connection lasts.
+        let replacement_failed = closed.replaces.is_some();
+        if (self.open.is_empty() || replacement_failed) && self.reconnect_at.is_none() {
             let delay = RECONNECT
                 .delay_ms(self.attempt, random_unit())
                 .unwrap_or(RECONNECT.cap_ms);

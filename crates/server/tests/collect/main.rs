@@ -589,3 +589,39 @@ async fn after_kill_9_the_restart_records_the_gap_from_the_last_stored_item() {
     }
     panic!("no closed gap: {:?}", gaps(&db, TRADES));
 }
+
+#[test]
+fn serve_stops_with_an_error_when_its_collector_cannot_start() {
+    let (dir, db) = temp_db();
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let mut serve = Collector::spawn(
+        &[
+            "serve",
+            "--collect",
+            "--addr",
+            "127.0.0.1:0",
+            "--dist",
+            "no-dist",
+        ],
+        "ws://127.0.0.1:9",
+        &db,
+        &["--spool", not_a_dir.to_str().unwrap()],
+    );
+    for _ in 0..600 {
+        if let Some(status) = serve.child.try_wait().unwrap() {
+            assert!(!status.success());
+            assert!(
+                serve.stderr().contains("cannot read the spool"),
+                "{}",
+                serve.stderr()
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!(
+        "serve kept running without its collector:\n{}",
+        serve.stderr()
+    );
+}
