@@ -8,7 +8,7 @@
 #   commit of its item's transaction (p50/p99 of the last 20,000 items).
 #
 #   ./scripts/bench-collector.sh [SECONDS [sustained]]   (default 60 per run, four runs; `sustained`: Tickscope's
-#   sustained run alone, e.g. `600 sustained` for memory over 10 minutes)
+#   sustained run alone, e.g. `600 sustained` for memory over 10 minutes: it needs about 2 GB of disk a minute)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use exchange::{Exchange, order, trade};
 use serde_json::{Value, json};
-use tickscope_core::{Channel, Gap, GapsRequest, PageRequest};
+use tickscope_core::{Channel, Gap, GapsRequest, ORDER_ATTRIBUTES, PageRequest};
 use tickscope_server::clock::now_us;
 use tickscope_server::import::parse_item;
 use tickscope_server::store::{Batch, CollectStore, SqliteStore};
@@ -194,6 +194,25 @@ fn ids(items: &[Value]) -> Vec<i64> {
     items.iter().map(|i| i["id"].as_i64().unwrap()).collect()
 }
 
+/// A scripted exchange, a fresh store, and a collector of `live_trades_btcusd` (with `extra` options) into it,
+/// connected and subscribed.
+async fn collecting_trades(
+    extra: &[&str],
+) -> (
+    Exchange,
+    tempfile::TempDir,
+    PathBuf,
+    Collector,
+    exchange::Conn,
+) {
+    let mut exchange = Exchange::start().await;
+    let (dir, db) = temp_db();
+    let args = [&["--channels", TRADES][..], extra].concat();
+    let collector = Collector::start(&exchange.url, &db, &args);
+    let conn = exchange.next(1).await;
+    (exchange, dir, db, collector, conn)
+}
+
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("collect.db");
@@ -278,25 +297,8 @@ async fn every_message_is_stored_once_as_received_and_malformed_frames_are_count
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(
-        names,
-        [
-            "id",
-            "id_str",
-            "order_type",
-            "datetime",
-            "microtimestamp",
-            "amount",
-            "amount_str",
-            "price",
-            "price_str",
-            "order_subtype",
-            "channel",
-            "nmicrotimestamp",
-            "event"
-        ]
-    );
-
+    let (data, recorded) = ORDER_ATTRIBUTES.split_at(9);
+    assert_eq!(names, [data, &["order_subtype"], recorded].concat());
     assert!(collector.terminate().success());
     let stderr = collector.stderr();
     for counted in [
@@ -446,10 +448,7 @@ async fn a_silent_connection_or_a_frame_over_1_mb_is_made_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_writes_everything_and_a_restart_records_the_not_running_gap() {
-    let mut exchange = Exchange::start().await;
-    let (_dir, db) = temp_db();
-    let mut collector = Collector::start(&exchange.url, &db, &["--channels", TRADES]);
-    let mut conn = exchange.next(1).await;
+    let (mut exchange, _dir, db, mut collector, mut conn) = collecting_trades(&[]).await;
     for id in 0..3000 {
         conn.send_json(trade(TRADES, id, T0 + id * 1000)).await;
     }
@@ -537,10 +536,7 @@ async fn a_store_locked_for_10_s_loses_nothing_and_the_spool_is_written_back() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shutdown_while_the_store_is_locked_spools_and_the_next_run_writes_it() {
-    let mut exchange = Exchange::start().await;
-    let (_dir, db) = temp_db();
-    let mut collector = Collector::start(&exchange.url, &db, &["--channels", TRADES]);
-    let mut conn = exchange.next(1).await;
+    let (exchange, _dir, db, mut collector, mut conn) = collecting_trades(&[]).await;
     let locked = lock(&db);
     for id in 0..1000 {
         conn.send_json(trade(TRADES, id, T0 + id * 1000)).await;
@@ -562,10 +558,7 @@ async fn a_shutdown_while_the_store_is_locked_spools_and_the_next_run_writes_it(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn after_kill_9_the_restart_records_the_gap_from_the_last_stored_item() {
-    let mut exchange = Exchange::start().await;
-    let (_dir, db) = temp_db();
-    let mut collector = Collector::start(&exchange.url, &db, &["--channels", TRADES]);
-    let mut conn = exchange.next(1).await;
+    let (mut exchange, _dir, db, mut collector, mut conn) = collecting_trades(&[]).await;
     for id in 0..500 {
         conn.send_json(trade(TRADES, id, T0 + id * 1000)).await;
     }
