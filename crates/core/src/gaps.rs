@@ -116,6 +116,24 @@ impl GapTracker {
         opened
     }
 
+    /// The exchange ended `channel`'s subscription on `connection` at `at`: returns the gap that opens, if no other
+    /// connection collects it.
+    pub fn unsubscribed(&mut self, channel: &str, connection: u64, at: i64) -> Option<Gap> {
+        let state = self.channels.get_mut(channel)?;
+        if let State::Collecting(on) = state
+            && on.remove(&connection)
+            && on.is_empty()
+        {
+            let reason = "unsubscribed by the exchange";
+            *state = State::Missing {
+                from: at,
+                reason: reason.to_owned(),
+            };
+            return Some(open(channel, at, reason));
+        }
+        None
+    }
+
     /// The collector stops at `at`: every open gap ends there (a restart opens the next one from the last
     /// stored item).
     pub fn stop(&mut self, at: i64) -> Vec<Gap> {
@@ -196,6 +214,25 @@ mod tests {
         assert!(tracker.is_collecting("live_trades_btcusd"));
         assert_eq!(tracker.connection_lost(2, 30, "reset").len(), 1);
         assert!(!tracker.is_collecting("live_trades_btcusd"));
+    }
+
+    #[test]
+    fn an_unsubscription_opens_a_gap_for_that_channel_only() {
+        let (mut tracker, _) = GapTracker::start(&[
+            (channel("live_trades_btcusd"), None),
+            (channel("live_orders_btcusd"), None),
+        ]);
+        tracker.subscribed("live_trades_btcusd", 1, 10);
+        tracker.subscribed("live_orders_btcusd", 1, 10);
+        let opened = tracker.unsubscribed("live_trades_btcusd", 1, 20).unwrap();
+        assert_eq!((opened.from, opened.to), (20, None));
+        assert!(tracker.is_collecting("live_orders_btcusd"));
+        assert!(
+            tracker.unsubscribed("live_trades_btcusd", 1, 21).is_none(),
+            "once"
+        );
+        let closed = tracker.subscribed("live_trades_btcusd", 2, 30).unwrap();
+        assert_eq!((closed.from, closed.to), (20, Some(30)));
     }
 
     #[test]

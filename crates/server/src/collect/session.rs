@@ -61,6 +61,8 @@ pub struct Session {
     out: mpsc::Sender<Input>,
     status: Status,
     log: LogLimit,
+    /// The writer stopped (it failed): reading on would lose what is read.
+    writer_gone: bool,
 }
 
 impl Session {
@@ -84,6 +86,7 @@ impl Session {
             out,
             status,
             log: LogLimit::default(),
+            writer_gone: false,
         };
         (session, received)
     }
@@ -96,7 +99,7 @@ impl Session {
     ) {
         tokio::pin!(stop);
         self.connect(None);
-        loop {
+        while !self.writer_gone {
             let reconnect_at = self.reconnect_at;
             tokio::select! {
                 () = &mut stop => break,
@@ -117,6 +120,16 @@ impl Session {
         }
         for gap in self.tracker.stop(now_us()) {
             self.send_gap(gap, false).await;
+        }
+    }
+
+    /// Opens a connection to replace `number` once it has every channel, unless one is on its way or `number` is
+    /// being closed already.
+    fn replace(&mut self, number: u64) {
+        let replacing = self.open.values().any(|o| o.replaces == Some(number));
+        let closing = self.open.get(&number).is_none_or(|o| o.closing);
+        if !replacing && !closing {
+            self.connect(Some(number));
         }
     }
 
@@ -172,25 +185,20 @@ impl Session {
                 match item::record(message) {
                     Ok(record) => {
                         self.status.update(|c| c.buffered += 1);
-                        let _ = self.out.send(Input::Item(record, arrived)).await;
+                        self.writer_gone |=
+                            self.out.send(Input::Item(record, arrived)).await.is_err();
                     }
                     Err(why) => self.malformed("bad_item", &why),
                 }
             }
             Frame::Subscribed { channel } => self.subscribed(number, at, channel).await,
-            Frame::Unsubscribed { channel } => {
-                tracing::warn!(connection = number, channel, "unsubscribed by the exchange");
-            }
+            Frame::Unsubscribed { channel } => self.unsubscribed(number, at, channel).await,
             Frame::RequestReconnect => {
-                let replacing = self.open.values().any(|o| o.replaces == Some(number));
-                let closing = self.open.get(&number).is_none_or(|o| o.closing);
-                if !replacing && !closing {
-                    tracing::info!(
-                        connection = number,
-                        "the exchange asks to reconnect: opening a new connection first"
-                    );
-                    self.connect(Some(number));
-                }
+                tracing::info!(
+                    connection = number,
+                    "the exchange asks to reconnect: opening a new connection first"
+                );
+                self.replace(number);
             }
             Frame::Error { channel, message } => {
                 self.malformed("bts_error", &format!("{channel}: {message}"));
@@ -233,6 +241,24 @@ impl Session {
                 self.open.get_mut(&number).expect("open").replaces = None;
             }
         }
+    }
+
+    /// The exchange ended a subscription: a new connection subscribes everything again, as after a reconnect
+    /// request, and the channel's gap lasts until then.
+    async fn unsubscribed(&mut self, number: u64, at: i64, channel: String) {
+        tracing::warn!(
+            connection = number,
+            channel,
+            "unsubscribed by the exchange: subscribing again"
+        );
+        if let Some(open) = self.open.get_mut(&number) {
+            open.acked.remove(&channel);
+        }
+        if let Some(gap) = self.tracker.unsubscribed(&channel, number, at) {
+            self.send_gap(gap, true).await;
+            self.status.channel(&channel, |c| c.subscribed = false);
+        }
+        self.replace(number);
     }
 
     async fn closed(&mut self, number: u64, reason: &str, last_frame_at: i64) {
@@ -286,7 +312,7 @@ impl Session {
                 "gap closed"
             );
         }
-        let _ = self.out.send(Input::Gap(gap)).await;
+        self.writer_gone |= self.out.send(Input::Gap(gap)).await.is_err();
     }
 
     fn malformed(&mut self, kind: &'static str, detail: &str) {

@@ -618,3 +618,39 @@ fn serve_stops_with_an_error_when_its_collector_cannot_start() {
         serve.stderr()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unsubscription_by_the_exchange_is_subscribed_again_with_its_gap() {
+    let mut exchange = Exchange::start().await;
+    let (_dir, db) = temp_db();
+    let _collector = Collector::start(
+        &exchange.url,
+        &db,
+        &["--channels", "live_trades_btcusd,live_orders_btcusd"],
+    );
+    let mut old = exchange.next(2).await;
+    old.send_json(trade(TRADES, 1, T0)).await;
+    let before = now_us();
+    old.send_json(json!({"event": "bts:unsubscription_succeeded", "channel": TRADES, "data": {}}))
+        .await;
+    let mut new = exchange.next(2).await;
+    let after = now_us();
+    new.send_json(trade(TRADES, 2, T0 + 1000)).await;
+    assert!(old.closed_by_client(Duration::from_secs(10)).await);
+    assert_eq!(ids(&until_stored(&db, TRADES, 2).await), [1, 2]);
+    let gaps = gaps(&db, TRADES);
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert!(
+        (before..=after + 1_000_000).contains(&gaps[0].from),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps[0].to.is_some_and(|to| to <= after + 1_000_000),
+        "{gaps:?}"
+    );
+    assert_eq!(gaps[0].reason, "unsubscribed by the exchange");
+    assert!(
+        crate::gaps(&db, ORDERS).is_empty(),
+        "the other channel was collected throughout"
+    );
+}
