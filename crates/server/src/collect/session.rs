@@ -221,19 +221,14 @@ impl Session {
         if let Some(gap) = self.tracker.subscribed(&channel, number, at) {
             self.send_gap(gap, false).await;
         }
-        self.status.channel(&channel, |c| c.subscribed = true);
+        self.show_subscribed();
         if all {
             self.attempt = 0;
         }
         // The old connection goes once the new one has every channel the old one had.
         if let Some(old) = replaces {
-            let old_acked = self
-                .open
-                .get(&old)
-                .map(|o| o.acked.clone())
-                .unwrap_or_default();
-            let new = &self.open[&number];
-            if old_acked.is_subset(&new.acked) {
+            let new = &self.open[&number].acked;
+            if self.open.get(&old).is_none_or(|o| o.acked.is_subset(new)) {
                 if let Some(old) = self.open.get_mut(&old) {
                     old.connection.close();
                     old.closing = true;
@@ -256,8 +251,8 @@ impl Session {
         }
         if let Some(gap) = self.tracker.unsubscribed(&channel, number, at) {
             self.send_gap(gap, true).await;
-            self.status.channel(&channel, |c| c.subscribed = false);
         }
+        self.show_subscribed();
         self.replace(number);
     }
 
@@ -269,11 +264,7 @@ impl Session {
         for gap in self.tracker.connection_lost(number, last_frame_at, reason) {
             self.send_gap(gap, true).await;
         }
-        for channel in &self.options.channels {
-            let collecting = self.tracker.is_collecting(channel.name());
-            self.status
-                .channel(channel.name(), |c| c.subscribed = collecting);
-        }
+        self.show_subscribed();
         // A replacement that failed is tried again while the old connection lasts.
         let replacement_failed = closed.replaces.is_some();
         if (self.open.is_empty() || replacement_failed) && self.reconnect_at.is_none() {
@@ -285,6 +276,15 @@ impl Session {
             self.reconnect_at = Some(Instant::now() + Duration::from_millis(delay.into()));
         }
         self.update_connection_status();
+    }
+
+    /// The status's `subscribed` of every channel, as the tracker has it.
+    fn show_subscribed(&self) {
+        for channel in &self.options.channels {
+            let collecting = self.tracker.is_collecting(channel.name());
+            self.status
+                .channel(channel.name(), |c| c.subscribed = collecting);
+        }
     }
 
     fn update_connection_status(&self) {

@@ -60,16 +60,16 @@ enum Origin {
 
 struct Job {
     batch: Arc<Batch>,
-    /// The arrival of each item from memory (spooled ones are not timed).
-    arrivals: Vec<i64>,
+    /// The arrival of each item from memory, where it is known (spooled items are not timed).
+    arrivals: Vec<Option<i64>>,
     origin: Origin,
     bytes: usize,
 }
 
-/// An item in memory: when it came to the writer, and its frame's arrival (µs).
+/// An item in memory: when it came to the writer, and its frame's arrival (µs) unless it went through the spool.
 struct Held {
     since: Instant,
-    arrived_us: i64,
+    arrived_us: Option<i64>,
     record: Record,
 }
 
@@ -187,13 +187,13 @@ impl<S: CollectStore> Writer<S> {
         self.held_bytes += held_size(&record);
         self.memory.push_back(Held {
             since: Instant::now(),
-            arrived_us,
+            arrived_us: Some(arrived_us),
             record,
         });
     }
 
-    /// The next batch to write, if one is due: a failed one again, else the memory's oldest (due when its first
-    /// item has waited [`FLUSH_AFTER`], or when a batch is full), else the spool's, else the gaps alone.
+    /// The next batch to write, if one is due: the memory's oldest (a failed batch is back in front; due when its
+    /// first item has waited [`FLUSH_AFTER`], or when a batch is full), else the spool's, else the gaps alone.
     fn next_job(&mut self, closing: bool) -> Option<Job> {
         let due = self
             .memory
@@ -204,7 +204,7 @@ impl<S: CollectStore> Writer<S> {
             || !self.gaps.is_empty();
         if !self.memory.is_empty() && due {
             let n = self.memory.len().min(MAX_BATCH);
-            let (arrivals, items): (Vec<i64>, Vec<Record>) = self
+            let (arrivals, items): (Vec<Option<i64>>, Vec<Record>) = self
                 .memory
                 .drain(..n)
                 .map(|held| (held.arrived_us, held.record))
@@ -269,7 +269,7 @@ impl<S: CollectStore> Writer<S> {
                 let now = now_us();
                 let from_memory = matches!(job.origin, Origin::Memory);
                 self.status.update(|c| {
-                    for arrived in &job.arrivals {
+                    for arrived in job.arrivals.iter().flatten() {
                         c.write_delays.record(now - arrived);
                     }
                     for (channel, written) in per_channel {
@@ -326,15 +326,24 @@ impl<S: CollectStore> Writer<S> {
         if self.to_spool.is_empty() {
             return;
         }
-        match self.spool.append(self.to_spool.iter().map(EntryRef::Item)) {
-            Ok(()) => {
-                self.to_spool.clear();
-                self.to_spool_since = None;
+        if let Err(e) = self.spool.append(self.to_spool.iter().map(EntryRef::Item)) {
+            tracing::error!(error = %e, spool = %self.spool.path().display(), "cannot write the spool: holding the items in memory");
+            let since = Instant::now();
+            let moved = self.to_spool.len() as u64;
+            for record in self.to_spool.drain(..) {
+                self.held_bytes += held_size(&record);
+                // Not timed: their arrival is not kept on the way to the spool.
+                self.memory.push_back(Held {
+                    since,
+                    arrived_us: None,
+                    record,
+                });
             }
-            Err(e) => {
-                tracing::error!(error = %e, spool = %self.spool.path().display(), "cannot write the spool; holding the items in memory")
-            }
+            self.status.update(|c| c.buffered += moved);
         }
+        self.to_spool.clear();
+        self.to_spool_since = None;
+        self.count_spooled();
     }
 
     /// At a shutdown the store did not answer: memory, gaps and the spool's queue go to the spool file.
