@@ -13,6 +13,7 @@ mod csv_export;
 mod cursor;
 mod dynamo_number;
 pub mod format;
+mod gap_bands;
 mod gaps;
 mod item;
 mod page;
@@ -32,6 +33,7 @@ pub use channel::{Channel, ChannelKind, InvalidChannel, KNOWN_CHANNELS, ORIGINAL
 pub use columns::{Columns, EventKind, OrderIds, Side, Tick};
 pub use csv_export::items_csv;
 pub use cursor::{CursorError, PageKey};
+pub use gap_bands::{GapBand, GapTally, Shade, clip_bands, parse_gaps, shades};
 pub use gaps::{Gap, GapTracker, NOT_RUNNING};
 pub use item::{EncodedItem, ItemBuilder, ORDER_ATTRIBUTES, TRADE_ATTRIBUTES};
 pub use page::{PAGE_BYTES, PageCut, render_envelope};
