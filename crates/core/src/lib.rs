@@ -44,9 +44,11 @@ pub use recent_keys::RecentKeys;
 pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use routes::{ROUTES, ROUTES_HEADER, has_route};
-pub use segments::{ChannelLoad, SPLIT_MIN_PAGES};
+pub use segments::{
+    ChannelLoad, LOOKBACK_US, POLL_MS, QUIET_POLL_MS, SPLIT_MIN_PAGES, poll_delay_ms,
+};
 pub use url_state::{
-    DEFAULT_K, MAX_K, PriceView, TzMode, ViewState, format_iso, format_iso_with_offset, format_utc,
-    format_with_offset, parse_time,
+    DEFAULT_K, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_iso, format_iso_with_offset,
+    format_utc, format_with_offset, parse_time,
 };
 pub use zoom::ZoomFrame;

@@ -57,8 +57,18 @@ impl Coverage {
         }
     }
 
+    /// A following load has covered its whole range, which moves with each poll.
     pub fn of_load(load: &ChannelLoad) -> Self {
-        load.pagers().map(Self::of_pager).sum()
+        if !load.is_following() {
+            return load.pagers().map(Self::of_pager).sum();
+        }
+        let (from, to) = load.range();
+        let stats = load.stats();
+        Self {
+            pages: stats.pages,
+            items: stats.items,
+            ..Self::segment(from, to, None, true)
+        }
     }
 
     /// Covered share of the span, 0..=1 (1 for an empty span: nothing left to do).

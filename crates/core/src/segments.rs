@@ -22,6 +22,11 @@ use crate::pager::{PagerError, PagerStats, SegmentPager};
 use crate::progress::Coverage;
 use crate::response::PageBatch;
 
+mod live;
+
+use live::Live;
+pub use live::{LOOKBACK_US, POLL_MS, QUIET_POLL_MS, poll_delay_ms};
+
 /// Splits `[from, to]` (inclusive) into `k` contiguous, non-overlapping inclusive segments that cover it exactly,
 /// as equal as integers allow (lengths differ by at most 1 µs). Fewer segments when the range has fewer than `k`
 /// microseconds; `k = 0` counts as 1; none when `from > to`.
@@ -103,6 +108,8 @@ pub struct ChannelLoad {
     from: i64,
     to: i64,
     segments: Vec<Segment>,
+    /// Once following ([`ChannelLoad::follow`]): every item, and the poll in progress.
+    live: Option<Live>,
 }
 
 impl ChannelLoad {
@@ -125,6 +132,7 @@ impl ChannelLoad {
             from,
             to,
             segments,
+            live: None,
         })
     }
 
@@ -141,7 +149,7 @@ impl ChannelLoad {
         &self.channel
     }
 
-    /// The whole range, inclusive.
+    /// The whole range, inclusive: it moves while following.
     pub fn range(&self) -> (i64, i64) {
         (self.from, self.to)
     }
@@ -265,9 +273,10 @@ impl ChannelLoad {
         }
     }
 
-    /// True when every segment is complete.
+    /// True when every segment is complete (and, while following, no poll is in progress).
     pub fn is_done(&self) -> bool {
         self.segments.iter().all(|s| s.pager.is_done())
+            && !self.live.as_ref().is_some_and(Live::is_polling)
     }
 
     /// How many items segment `i` has loaded.
@@ -281,7 +290,8 @@ impl ChannelLoad {
     pub fn chunks(&self) -> impl Iterator<Item = &Columns> {
         let mut in_time: Vec<&Segment> = self.segments.iter().collect();
         in_time.sort_by_key(|s| s.pager.range().0);
-        in_time.into_iter().flat_map(|s| &s.pages)
+        let live = self.live.iter().flat_map(Live::chunks);
+        in_time.into_iter().flat_map(|s| &s.pages).chain(live)
     }
 
     /// The channel's items loaded so far, in order, in one `Columns` (a copy).
@@ -294,17 +304,25 @@ impl ChannelLoad {
         all
     }
 
-    /// Items loaded, in all segments.
+    /// Items held: loaded, less what the sliding window forgot.
     pub fn items(&self) -> usize {
-        self.segments.iter().map(Segment::items).sum()
+        let live: usize = self
+            .live
+            .iter()
+            .flat_map(Live::chunks)
+            .map(Columns::len)
+            .sum();
+        self.segments.iter().map(Segment::items).sum::<usize>() + live
     }
 
-    /// The segments' counters summed (`last_ts`: the latest of any segment).
+    /// The segments' and the polls' counters summed (`last_ts`: the latest of any).
     pub fn stats(&self) -> PagerStats {
+        let polls = self.live.as_ref().map(Live::stats);
         self.segments
             .iter()
-            .fold(PagerStats::default(), |mut sum, s| {
-                let st = s.pager.stats();
+            .map(|s| s.pager.stats())
+            .chain(polls)
+            .fold(PagerStats::default(), |mut sum, st| {
                 sum.pages += st.pages;
                 sum.items += st.items;
                 sum.skipped += st.skipped;

@@ -4,8 +4,9 @@
 //! |--------|-----------------------------------------------------------------------|------------------|
 //! | `api`  | base URL of the API, `http://` or `https://`                          | none (app's own) |
 //! | `ch`   | comma-separated channel names, e.g. `live_trades_btcusd,live_orders_ethusd` | none       |
-//! | `from` | ISO 8601 (`2022-03-21T02:45:00Z`, `…00.123456Z`) or integer µs        | none             |
+//! | `from` | ISO 8601 (`2022-03-21T02:45:00Z`, `…00.123456Z`), integer µs, `now` or `now-<N><s/m/h/d>` | none |
 //! | `to`   | same as `from`; `from <= to`                                          | none             |
+//! | `follow` | `1`: keep asking for new items once the range's end is reached       | `0`              |
 //! | `tz`   | `utc` or `local`: how times are shown                                 | `utc`            |
 //! | `k`    | parallel segments per channel, 1..=16                                 | 4                |
 //! | `iv`   | the charts' interval: `1s` `5s` `15s` `1m` `5m` `15m` `1h`            | auto             |
@@ -22,9 +23,11 @@ use crate::aggregate::Interval;
 use crate::channel::Channel;
 
 mod time;
+mod time_spec;
 
 use time::{US_PER_DAY, civil_from_days, parse_iso};
 pub use time::{format_iso, format_iso_with_offset, format_utc, format_with_offset};
+pub use time_spec::TimeSpec;
 
 pub const DEFAULT_K: u8 = 4;
 pub const MAX_K: u8 = 16;
@@ -79,9 +82,12 @@ pub struct ViewState {
     pub api: Option<String>,
     /// The channels, no repeats, in the URL's order.
     pub channels: Vec<Channel>,
-    /// Inclusive range, µs since the Unix epoch (non-negative); `None`: the app's default.
-    pub from: Option<i64>,
-    pub to: Option<i64>,
+    /// Inclusive range: instants (µs since the Unix epoch, non-negative) or times before now; `None`: the app's
+    /// default.
+    pub from: Option<TimeSpec>,
+    pub to: Option<TimeSpec>,
+    /// Once the load reaches now, keep asking for what is newer.
+    pub follow: bool,
     pub tz: TzMode,
     /// Parallel segments per channel, 1..=16.
     pub k: u8,
@@ -101,6 +107,7 @@ impl Default for ViewState {
             channels: Vec::new(),
             from: None,
             to: None,
+            follow: false,
             tz: TzMode::Utc,
             k: DEFAULT_K,
             iv: None,
@@ -134,7 +141,7 @@ impl ViewState {
             let raw = value;
             let value = raw.trim();
             match key.as_ref() {
-                "api" | "ch" | "from" | "to" | "tz" | "k" | "iv" | "view" | "zoom"
+                "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "iv" | "view" | "zoom"
                     if value.is_empty() => {}
                 "api" => match check_api(value) {
                     Ok(()) => state.api = Some(value.to_owned()),
@@ -146,6 +153,14 @@ impl ViewState {
                 "ch" => state.channels = parse_channels(value, &mut warnings),
                 "from" => state.from = parse_time_param("from", value, "start", &mut warnings),
                 "to" => state.to = parse_time_param("to", value, "end", &mut warnings),
+                "follow" => match value.to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => state.follow = true,
+                    "0" | "false" | "no" | "off" => state.follow = false,
+                    _ => warnings.push(format!(
+                        "`follow` {:?} is not `1` or `0`; not following",
+                        clip(value)
+                    )),
+                },
                 "tz" => match value.to_ascii_lowercase().as_str() {
                     "utc" => state.tz = TzMode::Utc,
                     "local" => state.tz = TzMode::Local,
@@ -185,17 +200,17 @@ impl ViewState {
             }
         }
         if let (Some(from), Some(to)) = (state.from, state.to)
-            && from > to
+            && starts_after_end(from, to)
         {
             warnings.push(format!(
                 "`from` ({}) is after `to` ({}); using the default range",
-                format_iso(from),
-                format_iso(to)
+                write_spec(from),
+                write_spec(to)
             ));
             state.from = None;
             state.to = None;
         }
-        if let (Some((zoom_from, zoom_to)), Some(from), Some(to)) =
+        if let (Some((zoom_from, zoom_to)), Some(TimeSpec::At(from)), Some(TimeSpec::At(to))) =
             (state.zoom, state.from, state.to)
             && (zoom_to < from || zoom_from > to)
         {
@@ -221,10 +236,13 @@ impl ViewState {
             pairs.push(("ch", names.join(",")));
         }
         if let Some(from) = self.from {
-            pairs.push(("from", write_time(from)));
+            pairs.push(("from", write_spec(from)));
         }
         if let Some(to) = self.to {
-            pairs.push(("to", write_time(to)));
+            pairs.push(("to", write_spec(to)));
+        }
+        if self.follow {
+            pairs.push(("follow", "1".to_owned()));
         }
         if self.tz != TzMode::Utc {
             pairs.push(("tz", self.tz.name().to_owned()));
@@ -336,17 +354,30 @@ pub fn parse_time(value: &str) -> Result<i64, String> {
     }
 }
 
-/// Integer µs (digits only) or ISO 8601; non-negative.
-fn parse_time_param(key: &str, value: &str, what: &str, warnings: &mut Vec<String>) -> Option<i64> {
-    match parse_time(value) {
-        Ok(us) if us >= 0 => Some(us),
-        Ok(_) => {
+/// Whether `from` is after `to` whatever the clock reads (an instant and a relative time are compared when used).
+fn starts_after_end(from: TimeSpec, to: TimeSpec) -> bool {
+    match (from, to) {
+        (TimeSpec::At(from), TimeSpec::At(to)) => from > to,
+        (from, to) => from.back_us().zip(to.back_us()).is_some_and(|(f, t)| f < t),
+    }
+}
+
+/// Integer µs (digits only), ISO 8601 (non-negative) or a time before now.
+fn parse_time_param(
+    key: &str,
+    value: &str,
+    what: &str,
+    warnings: &mut Vec<String>,
+) -> Option<TimeSpec> {
+    match TimeSpec::parse(value) {
+        Ok(TimeSpec::At(us)) if us < 0 => {
             warnings.push(format!(
                 "`{key}` {:?} is before 1970; using the default range {what}",
                 clip(value)
             ));
             None
         }
+        Ok(spec) => Some(spec),
         Err(why) => {
             warnings.push(format!(
                 "`{key}` {:?} {why}; using the default range {what}",
@@ -354,6 +385,14 @@ fn parse_time_param(key: &str, value: &str, what: &str, warnings: &mut Vec<Strin
             ));
             None
         }
+    }
+}
+
+/// A relative time as written (`now-15m`), an instant by [`write_time`].
+fn write_spec(spec: TimeSpec) -> String {
+    match spec {
+        TimeSpec::At(us) => write_time(us),
+        relative => relative.to_string(),
     }
 }
 

@@ -7,6 +7,10 @@ fn parse(q: &str) -> (ViewState, Vec<String>) {
     ViewState::parse(q)
 }
 
+fn at(us: i64) -> Option<TimeSpec> {
+    Some(TimeSpec::At(us))
+}
+
 #[test]
 fn a_full_view_parses() {
     let (s, w) = parse(
@@ -23,8 +27,8 @@ fn a_full_view_parses() {
         names(&s.channels),
         vec!["live_trades_btcusd", "live_orders_ethusd"]
     );
-    assert_eq!(s.from, Some(T));
-    assert_eq!(s.to, Some(T + 13_320_000_000 + 500_000));
+    assert_eq!(s.from, at(T));
+    assert_eq!(s.to, at(T + 13_320_000_000 + 500_000));
     assert_eq!((s.tz, s.k), (TzMode::Local, 8));
     assert_eq!((s.iv, s.view), (Some(Interval::M1), PriceView::Line));
     assert_eq!(s.zoom, Some((T + 900_000_000, T + 1_800_000_000)));
@@ -34,8 +38,8 @@ fn a_full_view_parses() {
 #[test]
 fn chart_keys_round_trip_and_bad_ones_are_explained() {
     let s = ViewState {
-        from: Some(T),
-        to: Some(T + 3_600_000_000),
+        from: at(T),
+        to: at(T + 3_600_000_000),
         iv: Some(Interval::S5),
         view: PriceView::Line,
         zoom: Some((T + 60_000_000, T + 120_000_500)),
@@ -82,7 +86,7 @@ fn an_empty_query_is_the_default_view() {
 fn integer_microseconds_are_times_too() {
     let (s, w) = parse("from=1647830700000000&to=1647830700000001");
     assert!(w.is_empty());
-    assert_eq!((s.from, s.to), (Some(T), Some(T + 1)));
+    assert_eq!((s.from, s.to), (at(T), at(T + 1)));
     assert_eq!(
         s.to_query(),
         "from=2022-03-21T02:45:00Z&to=2022-03-21T02:45:00.000001Z"
@@ -158,7 +162,7 @@ fn lenient_forms_are_accepted() {
     // An offset's unencoded `+` arrives as a space.
     let (s, w) = parse("from=2022-03-21T03:45:00+01:00");
     assert!(w.is_empty(), "{w:?}");
-    assert_eq!(s.from, Some(T));
+    assert_eq!(s.from, at(T));
 }
 
 #[test]
@@ -169,8 +173,8 @@ fn written_urls_are_readable_and_round_trip() {
             "live_orders_btcusd".parse().unwrap(),
             "live_trades_ethusd".parse().unwrap(),
         ],
-        from: Some(T + 123_000),
-        to: Some(T + 3_600_000_000),
+        from: at(T + 123_000),
+        to: at(T + 3_600_000_000),
         tz: TzMode::Local,
         k: 2,
         ..ViewState::default()
@@ -193,8 +197,8 @@ fn written_urls_are_readable_and_round_trip() {
 #[test]
 fn times_outside_iso_years_are_written_as_integers() {
     let s = ViewState {
-        from: Some(300_000_000_000_000_000),
-        to: Some(i64::MAX),
+        from: at(300_000_000_000_000_000),
+        to: at(i64::MAX),
         ..ViewState::default()
     };
     let q = s.to_query();
@@ -222,42 +226,56 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         proptest::option::of(proptest::sample::select(Interval::ALL.to_vec())),
         proptest::sample::select(PriceView::ALL.to_vec()),
         any::<bool>(),
+        (any::<bool>(), 0u32..10_000, any::<bool>()),
     )
-        .prop_map(|(api, channels, a, b, local, k, extra, iv, view, zoomed)| {
-            let mut unique: Vec<Channel> = Vec::new();
-            for c in channels {
-                let c = Channel::parse(&c).expect("a well-formed name");
-                if !unique.contains(&c) {
-                    unique.push(c);
+        .prop_map(
+            |(api, channels, a, b, local, k, extra, iv, view, zoomed, (relative, back, follow))| {
+                let mut unique: Vec<Channel> = Vec::new();
+                for c in channels {
+                    let c = Channel::parse(&c).expect("a well-formed name");
+                    if !unique.contains(&c) {
+                        unique.push(c);
+                    }
                 }
-            }
-            let (from, to) = match (a, b) {
-                (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
-                other => other,
-            };
-            let extra = extra
-                .into_iter()
-                .filter(|(k, _)| {
-                    !["api", "ch", "from", "to", "tz", "k", "iv", "view", "zoom"]
+                let (from, to) = match (a, b) {
+                    (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
+                    other => other,
+                };
+                let spec = |us: Option<i64>| us.map(TimeSpec::At);
+                let extra = extra
+                    .into_iter()
+                    .filter(|(k, _)| {
+                        ![
+                            "api", "ch", "from", "to", "follow", "tz", "k", "iv", "view", "zoom",
+                        ]
                         .contains(&k.as_str())
-                })
-                .collect();
-            ViewState {
-                api,
-                channels: unique,
-                from,
-                to,
-                tz: if local { TzMode::Local } else { TzMode::Utc },
-                k,
-                iv,
-                view,
-                zoom: match (from, to) {
-                    (Some(f), Some(t)) if f < t && zoomed => Some((f + (t - f) / 3, t)),
-                    _ => None,
-                },
-                extra,
-            }
-        })
+                    })
+                    .collect();
+                let (from_spec, to_spec) = if relative {
+                    (TimeSpec::ago(back + 1, 'm'), Some(TimeSpec::NOW))
+                } else {
+                    (spec(from), spec(to))
+                };
+                ViewState {
+                    api,
+                    channels: unique,
+                    from: from_spec,
+                    to: to_spec,
+                    follow,
+                    tz: if local { TzMode::Local } else { TzMode::Utc },
+                    k,
+                    iv,
+                    view,
+                    zoom: match (from, to) {
+                        (Some(f), Some(t)) if f < t && zoomed && !relative => {
+                            Some((f + (t - f) / 3, t))
+                        }
+                        _ => None,
+                    },
+                    extra,
+                }
+            },
+        )
 }
 
 proptest! {
@@ -284,7 +302,7 @@ proptest! {
     ) {
         let q = format!("api={api}&ch={ch}&from={from}&to={from}&k={k}");
         let (state, _) = ViewState::parse(&q);
-        if let (Some(f), Some(t)) = (state.from, state.to) {
+        if let (Some(TimeSpec::At(f)), Some(TimeSpec::At(t))) = (state.from, state.to) {
             prop_assert!(0 <= f && f <= t);
         }
     }
@@ -292,4 +310,35 @@ proptest! {
 
 fn names(channels: &[Channel]) -> Vec<&str> {
     channels.iter().map(Channel::name).collect()
+}
+
+#[test]
+fn relative_ranges_and_follow_round_trip() {
+    let (s, w) = parse("ch=live_trades_btcusd&from=now-15m&to=now&follow=1");
+    assert_eq!(w, Vec::<String>::new());
+    assert_eq!(s.from, TimeSpec::ago(15, 'm'));
+    assert_eq!(s.to, Some(TimeSpec::NOW));
+    assert!(s.follow);
+    assert_eq!(
+        s.to_query(),
+        "ch=live_trades_btcusd&from=now-15m&to=now&follow=1"
+    );
+    // A relative start with an absolute end (or the reverse) is checked when it is used, not here.
+    let (s, w) = parse("from=now-1h&to=2022-03-21T02:45:00Z");
+    assert_eq!((s.from, s.to, w.len()), (TimeSpec::ago(1, 'h'), at(T), 0));
+    for (query, needle) in [
+        ("from=now&to=now-5m", "is after `to`"),
+        ("from=now-5x", "now-<N><unit>"),
+        ("follow=maybe", "`follow` \"maybe\" is not `1` or `0`"),
+    ] {
+        let (s, w) = parse(query);
+        assert_eq!((s.from, s.to, s.follow), (None, None, false), "{query}");
+        assert!(w.len() == 1 && w[0].contains(needle), "{query}: {w:?}");
+    }
+    assert!(!parse("follow=0").0.follow);
+    // A zoom is an instant window: kept beside a relative range (the charts clip it).
+    assert_eq!(
+        parse("from=now-15m&to=now&zoom=100,200").0.zoom,
+        Some((100, 200))
+    );
 }
