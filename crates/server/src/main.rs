@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tickscope_core::PAGE_BYTES;
 use tickscope_server::api::TestOptions;
 use tickscope_server::api::faults::{FaultKind, FaultOptions};
+use tickscope_server::api::outage::Outage;
 use tickscope_server::collect::{CollectArgs, Status, collect};
 use tickscope_server::demo::{self, DemoConfig};
 use tickscope_server::import::{BadLine, read_items};
@@ -212,6 +213,10 @@ struct TestArgs {
     /// anything else (/prod/channels, OPTIONS) 403 "Missing Authentication Token" without CORS headers.
     #[arg(long)]
     like_original: bool,
+    /// For tests: answer every GET /prod/bitstamp 503 (a JSON message) from AFTER_S seconds after the start for
+    /// FOR_S seconds, as a store outage.
+    #[arg(long, value_name = "AFTER_S,FOR_S", value_parser = Outage::parse)]
+    outage: Option<Outage>,
 }
 
 impl From<TestArgs> for TestOptions {
@@ -227,6 +232,7 @@ impl From<TestArgs> for TestOptions {
             latency: Duration::from_millis(args.latency_ms),
             shuffle_ties: args.shuffle_ties,
             like_original: args.like_original,
+            outage: args.outage,
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod faults;
 pub mod handlers;
 pub mod like_original;
+pub mod outage;
 pub mod response;
 pub mod routes_header;
 pub mod shuffle_ties;

@@ -6,11 +6,12 @@
 //! - `shuffle_ties`: items sharing one `nmicrotimestamp` in a seeded order, as DynamoDB returns them
 //!   ([`super::shuffle_ties`]);
 //! - `latency`: wait before answering, as DynamoDB takes a few hundred ms per 1 MB page ([`delay`]);
+//! - `outage`: answer 503 for a while ([`super::outage`]);
 //! - `like_original`: all of `/prod` as the original API Gateway + Lambda answered ([`super::like_original`]),
 //!   which ignored the cursor and had ties in DynamoDB's order.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
@@ -19,6 +20,7 @@ use axum::routing::MethodRouter;
 use tickscope_core::{Gap, GapsRequest, PageRequest};
 
 use super::faults::{self, FaultInjector, FaultOptions};
+use super::outage::{self, Outage};
 use crate::store::{ChannelStats, Page, Store, StoreError};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,6 +32,7 @@ pub struct TestOptions {
     /// The seed of the order of ties.
     pub shuffle_ties: Option<u64>,
     pub like_original: bool,
+    pub outage: Option<Outage>,
 }
 
 /// The order of ties of `like_original` without `shuffle_ties`.
@@ -42,6 +45,7 @@ impl TestOptions {
             || !self.latency.is_zero()
             || self.shuffle_ties.is_some()
             || self.like_original
+            || self.outage.is_some()
     }
 
     /// The seed of the order of ties, if they are shuffled.
@@ -54,8 +58,9 @@ impl TestOptions {
         self.ignore_cursor || self.like_original
     }
 
-    /// Wraps the `/bitstamp` route's handlers (not its 405 fallback): faults outermost, so an injected 500 or 429
-    /// comes at once, as from a gateway; then the latency, which the real answer and its broken forms all take.
+    /// Wraps the `/bitstamp` route's handlers (not its 405 fallback): an outage and faults outermost, so their
+    /// answers come at once, as from a gateway; then the latency, which the real answer and its broken forms all
+    /// take.
     pub(super) fn wrap(&self, mut route: MethodRouter) -> MethodRouter {
         if !self.latency.is_zero() {
             route = route.route_layer(middleware::from_fn_with_state(self.latency, delay));
@@ -63,6 +68,10 @@ impl TestOptions {
         if self.faults.is_active() {
             let injector = Arc::new(FaultInjector::new(self.faults.clone()));
             route = route.route_layer(middleware::from_fn_with_state(injector, faults::inject));
+        }
+        if let Some(window) = self.outage {
+            let state = (window, Arc::new(Instant::now()));
+            route = route.route_layer(middleware::from_fn_with_state(state, outage::answer));
         }
         route
     }
