@@ -4,14 +4,18 @@
 //! a UTF-16 transcoding per character.
 //!
 //! Requests stay CORS-"simple" (GET, no custom request headers): the original API answers no preflight. Only our
-//! API has `/channels`, and the original answers it 403 without CORS headers, which the browser logs as an error;
-//! so [`channels`] asks it only after a cheap request of an empty range shows our header [`ROUTES_HEADER`].
+//! API has `/channels` and `/gaps`, and the original answers them 403 without CORS headers, which the browser logs
+//! as an error; so [`channels`] and [`gaps`] ask them only after a cheap request of an empty range (made once per
+//! API base, [`routes`]) shows our header [`ROUTES_HEADER`] listing them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use tickscope_core::{Channel, ROUTES_HEADER, has_route};
+use tickscope_core::{Channel, GapBand, ROUTES_HEADER, has_route, parse_gaps};
 
 /// The API base when the link names none: a static build can bake one in (`TICKSCOPE_API` at build time, e.g. the
 /// original API Gateway endpoint); otherwise the page's own origin + `/prod`, as served by tickscope-server.
@@ -137,18 +141,58 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// The routes an API base has beyond `/bitstamp`, as its [`ROUTES_HEADER`] lists them (none: the original).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Routes(Option<String>);
+
+impl Routes {
+    pub fn has(&self, route: &str) -> bool {
+        self.0.as_deref().is_some_and(|r| has_route(r, route))
+    }
+}
+
+type Probe = Shared<LocalBoxFuture<'static, Result<Routes, ApiError>>>;
+
+thread_local! {
+    /// Each API base's probe, made once and shared by whoever asks while it runs and after; a failed one is
+    /// forgotten, so that the next caller tries again.
+    static PROBES: RefCell<HashMap<String, Probe>> = RefCell::new(HashMap::new());
+}
+
+/// The routes of the API at `base`, from an empty range of `/bitstamp`: both APIs answer it with no item, and
+/// ours with its routes.
+pub async fn routes(base: &str) -> Result<Routes, ApiError> {
+    let probe = PROBES.with(|probes| {
+        probes
+            .borrow_mut()
+            .entry(base.to_owned())
+            .or_insert_with(|| {
+                let url = format!("{base}/bitstamp?channel=live_trades_btcusd&from=0&to=0");
+                async move {
+                    let answer = get_bytes(&url, None).await.map_err(ApiError::Network)?;
+                    Ok(Routes(answer.routes))
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    let result = probe.clone().await;
+    if result.is_err() {
+        PROBES.with(|probes| {
+            let mut probes = probes.borrow_mut();
+            if probes.get(base).is_some_and(|p| p.ptr_eq(&probe)) {
+                probes.remove(base);
+            }
+        });
+    }
+    result
+}
+
 /// What the API holds, where it can say: `None` for an API without `/channels` (the original), which is asked
 /// nothing more than an empty page. Malformed channel names in the listing are left out.
 pub async fn channels(base: &str) -> Result<Option<Listing>, ApiError> {
-    // An empty range: both APIs answer it with no item, and ours with its routes.
-    let probe = get_bytes(
-        &format!("{base}/bitstamp?channel=live_trades_btcusd&from=0&to=0"),
-        None,
-    )
-    .await
-    .map_err(ApiError::Network)?;
-    let has_channels = probe.routes.is_some_and(|r| has_route(&r, "channels"));
-    if !has_channels {
+    if !routes(base).await?.has("channels") {
         return Ok(None);
     }
     let body: ChannelsBody = get_json(&format!("{base}/channels")).await?;
@@ -167,15 +211,40 @@ pub async fn channels(base: &str) -> Result<Option<Listing>, ApiError> {
     Ok(Some(Listing { channels }))
 }
 
+/// The collector's gaps of `channel` overlapping `[from, to]` (µs), ascending: `None` for an API without `/gaps`
+/// (the original), which is not asked.
+pub async fn gaps(
+    base: &str,
+    channel: &Channel,
+    from: i64,
+    to: i64,
+) -> Result<Option<Vec<GapBand>>, ApiError> {
+    if !routes(base).await?.has("gaps") {
+        return Ok(None);
+    }
+    let text = get_text(&format!(
+        "{base}/gaps?channel={channel}&from={from}&to={to}"
+    ))
+    .await?;
+    parse_gaps(&text).map(Some).map_err(ApiError::Decode)
+}
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let text = get_text(url).await?;
+    serde_json::from_str::<T>(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// A 2xx answer's body as text; any other status is an error, with the server's message when it gave one.
+async fn get_text(url: &str) -> Result<String, ApiError> {
     let answer = get_bytes(url, None).await.map_err(ApiError::Network)?;
-    let text = std::str::from_utf8(&answer.body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let text =
+        String::from_utf8(answer.body).map_err(|e| ApiError::Decode(e.utf8_error().to_string()))?;
     if !(200..300).contains(&answer.status) {
         #[derive(Deserialize)]
         struct Message {
             message: Option<String>,
         }
-        let message = match serde_json::from_str::<Message>(text) {
+        let message = match serde_json::from_str::<Message>(&text) {
             Ok(body) => body.message.unwrap_or_default(),
             Err(_) => text.chars().take(200).collect(),
         };
@@ -184,5 +253,5 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
             message,
         });
     }
-    serde_json::from_str::<T>(text).map_err(|e| ApiError::Decode(e.to_string()))
+    Ok(text)
 }
