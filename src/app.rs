@@ -149,6 +149,9 @@ pub fn App() -> impl IntoView {
     let status = Signal::derive(move || snapshot.with(|s| s.status));
     let channels = loader.channels();
 
+    // Gaps: the collector's, of the loaded channels, for every time chart and the summary (read as context).
+    provide_context(crate::gaps::Gaps::follow(form.api.into(), status, channels));
+
     view! {
         <header class="topbar">
             <h1>"Tickscope"</h1>

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod components;
 pub mod download;
 pub mod form;
+pub mod gaps;
 pub mod link;
 pub mod loader;
 pub mod time;

@@ -5,14 +5,22 @@ use charming::component::{Axis, Legend};
 use charming::element::{AxisLabel, AxisType};
 use charming::series::Line;
 use tickscope_core::aggregate::Compare;
-use tickscope_core::{TzMode, ZoomFrame};
+use tickscope_core::{Shade, TzMode, ZoomFrame};
 use wasm_bindgen::JsValue;
 
+use super::gaps::shade_gaps;
 use super::{finish, ms, time_chart};
 
-/// One line per `(name, series)`, on one percent scale.
-pub fn compare_options(series: &[(String, Compare)], frame: &ZoomFrame, tz: TzMode) -> JsValue {
-    finish(&compare_chart(series, frame), tz)
+/// One line per `(name, series)`, on one percent scale, with `gaps` shaded.
+pub fn compare_options(
+    series: &[(String, Compare)],
+    frame: &ZoomFrame,
+    tz: TzMode,
+    gaps: &[Shade],
+) -> JsValue {
+    let option = finish(&compare_chart(series, frame), tz);
+    shade_gaps(&option, gaps, tz);
+    option
 }
 
 fn compare_chart(series: &[(String, Compare)], frame: &ZoomFrame) -> Chart {

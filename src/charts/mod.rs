@@ -4,6 +4,7 @@
 
 pub mod compare;
 mod echarts;
+pub mod gaps;
 pub mod instance;
 pub mod orders;
 pub mod redraw;

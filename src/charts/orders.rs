@@ -11,18 +11,20 @@ use charming::element::{AxisType, ItemStyle};
 use charming::series::{Bar, Line};
 use serde_json::json;
 use tickscope_core::aggregate::{BySide, Flow, Heatmap, HeatmapParams, Interval, flow, heatmap};
-use tickscope_core::{Columns, ZoomFrame};
+use tickscope_core::{Columns, Shade, ZoomFrame};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
+use super::gaps::shade_gaps;
 use super::{BUY, Look, SELL, finish, ms, set, time_chart, to_js};
 
-/// The order heatmap's and the order flow's options over `frame`'s window.
+/// The order heatmap's and the order flow's options over `frame`'s window, with `gaps` shaded.
 pub fn orders_options(
     chunks: &[&Columns],
     frame: &ZoomFrame,
     interval: Interval,
     look: Look,
+    gaps: &[Shade],
 ) -> [JsValue; 2] {
     let (w0, w1) = frame.window;
     let params = HeatmapParams {
@@ -30,10 +32,14 @@ pub fn orders_options(
         ..HeatmapParams::default()
     };
     let map = heatmap(chunks, w0, w1, &params);
-    [
+    let options = [
         heatmap_options(&map, frame, look),
         finish(&flow_chart(&flow(chunks, w0, w1, interval), frame), look.tz),
-    ]
+    ];
+    for option in &options {
+        shade_gaps(option, gaps, look.tz);
+    }
+    options
 }
 
 /// Bids and asks as two series of cells over the same grid, each with its own colour scale.

@@ -1,6 +1,6 @@
-//! Redrawing charts: one memo of everything a draw reads (the look, the zoom, the data's version) drives one
-//! throttled redraw, so a setting read by the draw cannot be missed. While pages arrive, a few redraws a second at
-//! most, never so often that drawing crowds out loading, and always one after the last change.
+//! Redrawing charts: one memo of everything a draw reads (the look, the zoom, the data's and the gaps' versions)
+//! drives one throttled redraw, so a setting read by the draw cannot be missed. While pages arrive, a few redraws a
+//! second at most, never so often that drawing crowds out loading, and always one after the last change.
 
 use std::time::Duration;
 
@@ -14,6 +14,8 @@ pub struct DrawInputs {
     pub look: Look,
     pub zoom: Option<(i64, i64)>,
     pub version: u64,
+    /// The gaps' version ([`crate::gaps::Gaps::version`]): they arrive after the data.
+    pub gaps: u64,
     pub deferred: bool,
 }
 

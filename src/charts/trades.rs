@@ -8,22 +8,24 @@ use charming::series::{Bar, Candlestick, Line, Scatter};
 use tickscope_core::aggregate::{
     Candle, Candles, Interval, TradePoint, candles, trade_count, trades,
 };
-use tickscope_core::{Columns, PriceView, Side, ZoomFrame};
+use tickscope_core::{Columns, PriceView, Shade, Side, ZoomFrame};
 use wasm_bindgen::JsValue;
 
+use super::gaps::shade_gaps;
 use super::{BUY, Look, SELL, finish, ms, set, time_chart};
 
 /// Below this many visible trades, each is drawn as a point.
 const MAX_POINTS: usize = 2_000;
 
-/// The price and volume charts' options over `frame`'s window, with `tooltip` as their formatter, and the candles
-/// they show (for the tooltip to read).
+/// The price and volume charts' options over `frame`'s window, with `tooltip` as their formatter and `gaps`
+/// shaded, and the candles they show (for the tooltip to read).
 pub fn trades_options(
     chunks: &[&Columns],
     frame: &ZoomFrame,
     interval: Interval,
     look: Look,
     tooltip: &JsValue,
+    gaps: &[Shade],
 ) -> ([JsValue; 2], Candles) {
     let (w0, w1) = frame.window;
     let c = candles(chunks, w0, w1, interval);
@@ -37,6 +39,7 @@ pub fn trades_options(
     let volume = finish(&volume_chart(&c, frame), look.tz);
     for option in [&price, &volume] {
         set(option, &["tooltip", "formatter"], tooltip.clone());
+        shade_gaps(option, gaps, look.tz);
     }
     ([price, volume], c)
 }

@@ -3,7 +3,7 @@
 //! statistics from their own, so a panel out of sight still shows current numbers.
 
 use leptos::prelude::*;
-use tickscope_core::{ChannelKind, Columns, ZoomFrame, items_csv};
+use tickscope_core::{ChannelKind, Columns, Shade, ZoomFrame, items_csv};
 
 use super::orders_charts::OrdersCharts;
 use super::stats_table::{PanelStats, StatsTable};
@@ -12,14 +12,16 @@ use crate::charts::Look;
 use crate::charts::redraw::DrawInputs;
 use crate::download;
 use crate::form::Form;
+use crate::gaps::Gaps;
 use crate::loader::{ChannelData, Status};
 use crate::visibility::use_visible;
 
-/// What a panel's parts share: its data, the form, and the memo of what its charts draw.
+/// What a panel's parts share: its data, the form, the gaps, and the memo of what its charts draw.
 #[derive(Clone, Copy)]
 pub struct PanelContext {
     pub data: StoredValue<ChannelData, LocalStorage>,
     pub form: Form,
+    pub gaps: Gaps,
     pub inputs: Memo<DrawInputs>,
 }
 
@@ -44,6 +46,13 @@ impl PanelContext {
             })
         })
     }
+
+    /// The channel's gaps over `frame`'s range, as its charts shade them.
+    pub fn gap_shades(&self, frame: &ZoomFrame) -> Vec<Shade> {
+        self.data
+            .try_with_value(|d| self.gaps.shades_of(d.channel(), frame.from, frame.to))
+            .unwrap_or_default()
+    }
 }
 
 #[component]
@@ -55,12 +64,19 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     // thread in a load (bench/run.mjs). It draws when it comes into sight, and every panel draws when the load ends.
     let section = NodeRef::<leptos::html::Section>::new();
     let visible = use_visible(section);
+    let gaps = expect_context::<Gaps>();
     let inputs = draw_inputs(
         form,
+        gaps,
         move || version.get(),
         move || !visible.get() && status.get() == Status::Loading,
     );
-    let context = PanelContext { data, form, inputs };
+    let context = PanelContext {
+        data,
+        form,
+        gaps,
+        inputs,
+    };
     let stats = PanelStats::memo(data, form.zoom);
     let items = Memo::new(move |_| data.with_value(|d| d.read(|load| load.items())));
 
@@ -106,10 +122,11 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     }
 }
 
-/// The memo of everything a chart of this data draws from: the look, the zoom, the data's version, and whether
-/// it waits (`deferred`).
+/// The memo of everything a chart of this data draws from: the look, the zoom, the data's and the gaps' versions,
+/// and whether it waits (`deferred`).
 pub fn draw_inputs(
     form: Form,
+    gaps: Gaps,
     version: impl Fn() -> u64 + Send + Sync + 'static,
     deferred: impl Fn() -> bool + Send + Sync + 'static,
 ) -> Memo<DrawInputs> {
@@ -121,6 +138,7 @@ pub fn draw_inputs(
         },
         zoom: form.zoom.get(),
         version: version(),
+        gaps: gaps.version(),
         deferred: deferred(),
     })
 }

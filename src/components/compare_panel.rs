@@ -11,6 +11,7 @@ use crate::charts::instance::Chart;
 use crate::charts::redraw::throttled_redraw;
 use crate::charts::zoom::zoom_handler;
 use crate::form::Form;
+use crate::gaps::Gaps;
 use crate::loader::ChannelData;
 
 const ID: &str = "chart-compare";
@@ -36,7 +37,8 @@ fn CompareChart(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView
     };
     // One version for all the trades channels: it changes when any of them gets items.
     let version = move || channels.with(|all| trades_of(all).map(|c| c.version().get()).sum());
-    let inputs = draw_inputs(form, version, || false);
+    let gaps = expect_context::<Gaps>();
+    let inputs = draw_inputs(form, gaps, version, || false);
     let range = move || Some(trades().first()?.with(|load| load.range()));
     let chart = Chart::new(ID.to_owned(), Some(zoom_handler(form.zoom, range)));
     throttled_redraw(inputs, move |inputs| {
@@ -56,7 +58,9 @@ fn CompareChart(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView
                 })
             })
             .collect();
-        chart.draw(&compare_options(&series, &frame, inputs.look.tz));
+        // Every loaded channel's gaps, taken together: the view is of the whole load.
+        let shades = gaps.shades_all(frame.from, frame.to);
+        chart.draw(&compare_options(&series, &frame, inputs.look.tz, &shades));
     });
     view! { <div class="chart" id=ID data-testid=ID></div> }
 }

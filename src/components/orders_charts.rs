@@ -12,14 +12,23 @@ use crate::charts::zoom::zoom_handler;
 
 #[component]
 pub fn OrdersCharts(context: PanelContext) -> impl IntoView {
-    let PanelContext { data, form, inputs } = context;
+    let PanelContext {
+        data, form, inputs, ..
+    } = context;
     let name = data.with_value(|d| d.channel().name().to_owned());
     let zooming = || Some(zoom_handler(form.zoom, move || context.range()));
     let heatmap = Chart::new(format!("chart-orders-{name}"), zooming());
     let flow = Chart::new(format!("chart-flow-{name}"), zooming());
     throttled_redraw(inputs, move |inputs| {
         let Some(options) = context.with_frame(inputs.zoom, |chunks, frame| {
-            orders_options(chunks, frame, frame.interval(inputs.look.iv), inputs.look)
+            let gaps = context.gap_shades(frame);
+            orders_options(
+                chunks,
+                frame,
+                frame.interval(inputs.look.iv),
+                inputs.look,
+                &gaps,
+            )
         }) else {
             return;
         };

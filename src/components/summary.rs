@@ -1,9 +1,11 @@
-//! After (and during) a load: per channel, what arrived, and a first look at the newest items, in key order.
+//! After (and during) a load: per channel, what arrived and the collector's gaps in it, and a first look at the
+//! newest items, in key order.
 
 use leptos::prelude::*;
 use tickscope_core::format::{count, grouped, price};
-use tickscope_core::{Side, Tick, TzMode};
+use tickscope_core::{GapTally, Side, Tick, TzMode};
 
+use crate::gaps::{Gaps, without_data};
 use crate::loader::{ChannelData, ChannelSnapshot, Snapshot};
 use crate::time::show_time;
 
@@ -16,6 +18,9 @@ pub fn Summary(
     channels: Signal<Vec<ChannelData>>,
     tz: Signal<TzMode>,
 ) -> impl IntoView {
+    let gaps = expect_context::<Gaps>();
+    // Only where the API has `/gaps`: an unknown count is not shown as none.
+    let gaps_known = move || gaps.known();
     view! {
         <Show when=move || snapshot.with(|s| !s.channels.is_empty())>
             <section class="panel summary">
@@ -25,12 +30,22 @@ pub fn Summary(
                         <tr>
                             <th>"Channel"</th><th>"Items"</th><th>"Pages"</th><th>"Time covered"</th>
                             <th>"First item"</th><th>"Last item"</th><th>"Malformed skipped"</th>
+                            <Show when=gaps_known><th>"Gaps"</th></Show>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || snapshot.get().channels.into_iter().map(|c| summary_row(c, tz.get())).collect_view()}
+                        {move || {
+                            let gaps = gaps_known().then_some(gaps);
+                            snapshot.get().channels.into_iter().map(|c| summary_row(c, tz.get(), gaps)).collect_view()
+                        }}
                     </tbody>
                 </table>
+                {move || gaps.tally_all().map(|t| view! {
+                    <p title="intervals in which any loaded channel has no data, as the collector recorded them">
+                        "Gaps in all: "
+                        <span data-testid="gaps-summary" data-value=t.count data-us=t.micros>{gaps_text(t)}</span>
+                    </p>
+                })}
                 <h2>"Newest items"</h2>
                 <For each=move || channels.get() key=|c| c.key() let(data)>
                     <NewestItems data tz />
@@ -40,7 +55,8 @@ pub fn Summary(
     }
 }
 
-fn summary_row(c: ChannelSnapshot, tz: TzMode) -> impl IntoView {
+/// `gaps`: where the API has them.
+fn summary_row(c: ChannelSnapshot, tz: TzMode, gaps: Option<Gaps>) -> impl IntoView {
     let time = |ts: Option<i64>| ts.map(|t| show_time(t, tz)).unwrap_or_else(|| "—".into());
     let covered = match (c.first_ts, c.last_ts) {
         (Some(f), Some(l)) => format!("{} min", grouped((l - f) as f64 / 60e6, 1)),
@@ -55,7 +71,26 @@ fn summary_row(c: ChannelSnapshot, tz: TzMode) -> impl IntoView {
             <td>{time(c.first_ts)}</td>
             <td>{time(c.last_ts)}</td>
             <td>{count(c.skipped)}</td>
+            {gaps.map(|g| match g.tally_of(&c.channel) {
+                Some(t) => view! {
+                    <td data-testid=format!("gaps-{}", c.channel) data-value=t.count data-us=t.micros>{gaps_text(t)}</td>
+                }.into_any(),
+                None => view! { <td class="muted">"—"</td> }.into_any(),
+            })}
         </tr>
+    }
+}
+
+/// `2 gaps, 41 s without data`, or `none`.
+fn gaps_text(t: GapTally) -> String {
+    match t.count {
+        0 => "none".to_owned(),
+        1 => format!("1 gap, {} without data", without_data(t.micros)),
+        n => format!(
+            "{} gaps, {} without data",
+            count(n as u64),
+            without_data(t.micros)
+        ),
     }
 }
 

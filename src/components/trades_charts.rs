@@ -16,7 +16,9 @@ use crate::charts::zoom::zoom_handler;
 
 #[component]
 pub fn TradesCharts(context: PanelContext) -> impl IntoView {
-    let PanelContext { data, form, inputs } = context;
+    let PanelContext {
+        data, form, inputs, ..
+    } = context;
     let name = data.with_value(|d| d.channel().name().to_owned());
     let decimals = data.with_value(|d| d.channel().price_decimals());
     let zooming = || Some(zoom_handler(form.zoom, move || context.range()));
@@ -31,7 +33,8 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
         };
         let drawn = context.with_frame(inputs.zoom, |chunks, frame| {
             let interval = frame.interval(inputs.look.iv);
-            trades_options(chunks, frame, interval, inputs.look, &formatter)
+            let gaps = context.gap_shades(frame);
+            trades_options(chunks, frame, interval, inputs.look, &formatter, &gaps)
         });
         let Some((options, candles)) = drawn else {
             return;
