@@ -35,3 +35,6 @@ TICKSCOPE_SERVER_BIN="$target/release/tickscope-server" TICKSCOPE_DB="$db" BENCH
 
 # The collector: the exchange simulator into SQLite (its own table in BENCHMARKS.md).
 TICKSCOPE_SERVER_BIN="$target/release/tickscope-server" ./scripts/bench-collector.sh
+
+# Following live: delay to the dashboard, requests per minute, a tab's memory over 30 minutes.
+TICKSCOPE_SERVER_BIN="$target/release/tickscope-server" ./scripts/bench-follow.sh

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tickscope_core::{Channel, ORIGINAL_WINDOW, ViewState};
+use tickscope_core::{Channel, ORIGINAL_WINDOW, TimeSpec, ViewState};
 
 use crate::api::{self, Listing};
+use crate::components::back_to_live::BackToLive;
 use crate::components::channel_panel::ChannelPanel;
 use crate::components::channel_picker::ChannelPicker;
 use crate::components::compare_panel::ComparePanel;
@@ -18,6 +19,10 @@ use crate::components::time_range::TimeRange;
 use crate::form::{Form, Problem};
 use crate::link;
 use crate::loader::{Loader, Status};
+use crate::time::now_us;
+
+/// A first visit to an API whose newest item is at most this old opens on the last 15 minutes, following.
+const LIVE_WITHIN_US: i64 = 15 * 60_000_000;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -51,32 +56,6 @@ pub fn App() -> impl IntoView {
             .with(|l| l.as_ref().and_then(|l| span_of(l, &picked)))
             .unwrap_or(ORIGINAL_WINDOW)
     });
-    if first_visit {
-        // Once the API has answered (or failed to), unless the user picked something meanwhile.
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) || answer.get().is_none() {
-                return done.unwrap_or(false);
-            }
-            if form.channels.with_untracked(Vec::is_empty) {
-                let listed_channels = listed.with_untracked(|l| {
-                    l.as_ref().map(|l| {
-                        l.channels
-                            .iter()
-                            .map(|c| c.channel.clone())
-                            .collect::<Vec<_>>()
-                    })
-                });
-                let mut channels = listed_channels
-                    .filter(|c| !c.is_empty())
-                    .unwrap_or_else(Channel::known);
-                channels.sort_by(|a, b| a.listing_key().cmp(&b.listing_key()));
-                form.channels.set(channels);
-                let (from, to) = window.get_untracked();
-                form.set_range(from, to);
-            }
-            true
-        });
-    }
 
     let problems = Signal::derive(move || form.problems());
     let messages = Signal::derive(move || {
@@ -95,6 +74,12 @@ pub fn App() -> impl IntoView {
                 if let Some(e) = &c.error {
                     all.push(format!(
                         "{} stopped: {e}. Everything loaded so far is kept; Resume continues.",
+                        c.channel
+                    ));
+                }
+                if let Some(e) = &c.poll_error {
+                    all.push(format!(
+                        "{}: new items could not be fetched ({e}); trying again every 10 s.",
                         c.channel
                     ));
                 }
@@ -143,11 +128,66 @@ pub fn App() -> impl IntoView {
         move |_, _, _| link::replace_url(&form.view_state(&chart_default_api)),
         false,
     );
+    // Follow applies to the current load at once, and goes into the link.
+    let follow_default_api = default_api.clone();
+    Effect::watch(
+        move || form.follow.get(),
+        move |follow, _, _| {
+            loader.set_follow(*follow);
+            link::replace_url(&form.view_state(&follow_default_api));
+        },
+        false,
+    );
     if autoload {
         start();
     }
+    if first_visit {
+        let start = start.clone();
+        // Once the API has answered (or failed to), unless the user picked something meanwhile.
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || answer.get().is_none() {
+                return done.unwrap_or(false);
+            }
+            if form.channels.with_untracked(Vec::is_empty) {
+                let listed_channels = listed.with_untracked(|l| {
+                    l.as_ref().map(|l| {
+                        l.channels
+                            .iter()
+                            .map(|c| c.channel.clone())
+                            .collect::<Vec<_>>()
+                    })
+                });
+                let mut channels = listed_channels
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(Channel::known);
+                channels.sort_by(|a, b| a.listing_key().cmp(&b.listing_key()));
+                form.channels.set(channels);
+                let (from, to) = window.get_untracked();
+                if to >= now_us() - LIVE_WITHIN_US {
+                    // Data is arriving (a collector writes): a monitor of the present.
+                    form.set_range(
+                        TimeSpec::ago(15, 'm').unwrap_or(TimeSpec::NOW),
+                        TimeSpec::NOW,
+                    );
+                    form.follow.set(true);
+                    start();
+                } else {
+                    form.set_range(TimeSpec::At(from), TimeSpec::At(to));
+                }
+            }
+            true
+        });
+    }
     let status = Signal::derive(move || snapshot.with(|s| s.status));
+    // While following, where the data ends now.
+    let live_end = Signal::derive(move || {
+        snapshot.with(|s| {
+            let live = s.status == Status::Live;
+            s.channels.iter().map(|c| c.range.1).max().filter(|_| live)
+        })
+    });
     let channels = loader.channels();
+    provide_context(loader.axis());
 
     // Gaps: the collector's, of the loaded channels, for every time chart and the summary (read as context).
     provide_context(crate::gaps::Gaps::follow(form.api.into(), status, channels));
@@ -174,6 +214,7 @@ pub fn App() -> impl IntoView {
                     copied=copied.into()
                 />
                 <IntervalPicker iv=form.iv view=form.view zoom=form.zoom />
+                <BackToLive zoom=form.zoom live_end />
                 <Show when=move || status.get() == Status::Idle && channels.with(Vec::is_empty)>
                     <p class="hint" data-testid="hint">
                         "Pick channels and a time range, then Load: pages arrive with live progress, and the link \

@@ -1,15 +1,15 @@
-//! The view the user is editing: API base, channels, time range, time zone, segments, and how the charts show
-//! the data (interval, price view, zoom). It reads from and writes to the link (`tickscope-core`'s `ViewState`)
+//! The view the user is editing: API base, channels, time range (instants or times before now), whether to
+//! follow, time zone, segments, and how the charts show the data (interval, price view, zoom). It reads from and writes to the link (`tickscope-core`'s `ViewState`)
 //! and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::Interval;
-use tickscope_core::{Channel, ORIGINAL_WINDOW, PriceView, TzMode, ViewState, parse_time};
+use tickscope_core::{Channel, ORIGINAL_WINDOW, PriceView, TimeSpec, TzMode, ViewState};
 
 use crate::loader::LoadPlan;
-use crate::time::time_text;
+use crate::time::{now_us, spec_text};
 
 /// What stops a load.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +26,8 @@ pub struct Form {
     pub channels: RwSignal<Vec<Channel>>,
     pub from: RwSignal<String>,
     pub to: RwSignal<String>,
+    /// Once loaded up to now, keep asking for new items.
+    pub follow: RwSignal<bool>,
     pub tz: RwSignal<TzMode>,
     pub k: RwSignal<u8>,
     /// The charts' interval; `None`: chosen from the visible window.
@@ -41,14 +43,15 @@ impl Form {
     pub fn new(view: &ViewState, default_api: &str) -> Self {
         let tz = view.tz;
         let (from, to) = (
-            view.from.unwrap_or(ORIGINAL_WINDOW.0),
-            view.to.unwrap_or(ORIGINAL_WINDOW.1),
+            view.from.unwrap_or(TimeSpec::At(ORIGINAL_WINDOW.0)),
+            view.to.unwrap_or(TimeSpec::At(ORIGINAL_WINDOW.1)),
         );
         Self {
             api: RwSignal::new(view.api.clone().unwrap_or_else(|| default_api.to_owned())),
             channels: RwSignal::new(view.channels.clone()),
-            from: RwSignal::new(time_text(from, tz)),
-            to: RwSignal::new(time_text(to, tz)),
+            from: RwSignal::new(spec_text(from, tz)),
+            to: RwSignal::new(spec_text(to, tz)),
+            follow: RwSignal::new(view.follow),
             tz: RwSignal::new(tz),
             k: RwSignal::new(view.k),
             iv: RwSignal::new(view.iv),
@@ -58,18 +61,19 @@ impl Form {
         }
     }
 
-    /// The range as µs, or what is wrong with it.
-    pub fn range(&self) -> Result<(i64, i64), String> {
+    /// The range as written (instants or times before now), or what is wrong with it.
+    pub fn specs(&self) -> Result<(TimeSpec, TimeSpec), String> {
         let read = |name: &str, text: String| {
-            parse_time(&text).map_err(|why| {
+            TimeSpec::parse(&text).map_err(|why| {
                 format!(
-                    "{name} {text:?} {why} (expected e.g. 2022-03-21T02:45:00Z, or microseconds)"
+                    "{name} {text:?} {why} (expected e.g. 2022-03-21T02:45:00Z, now-15m, or microseconds)"
                 )
             })
         };
         let from = read("From", self.from.get())?;
         let to = read("To", self.to.get())?;
-        if from > to {
+        let now = now_us();
+        if from.resolve(now) > to.resolve(now) {
             return Err("From is after To: pick a start before the end".into());
         }
         Ok((from, to))
@@ -78,7 +82,7 @@ impl Form {
     /// Everything that stops a load; empty when the form is valid.
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
-        if let Err(e) = self.range() {
+        if let Err(e) = self.specs() {
             problems.push(Problem::Invalid(e));
         }
         if self.channels.with(Vec::is_empty) {
@@ -98,25 +102,27 @@ impl Form {
         if !self.problems().is_empty() {
             return None;
         }
-        let (from, to) = self.range().ok()?;
+        let (from, to) = self.specs().ok()?;
         Some(LoadPlan {
             base: self.api.get(),
             channels: self.channels.get(),
             from,
             to,
             k: usize::from(self.k.get()),
+            follow: self.follow.get(),
         })
     }
 
     /// The link's state: only valid values are written.
     pub fn view_state(&self, default_api: &str) -> ViewState {
         let api = self.api.get();
-        let range = self.range().ok();
+        let range = self.specs().ok();
         ViewState {
             api: (api != default_api).then_some(api),
             channels: self.channels.get(),
             from: range.map(|r| r.0),
             to: range.map(|r| r.1),
+            follow: self.follow.get(),
             tz: self.tz.get(),
             k: self.k.get(),
             iv: self.iv.get(),
@@ -126,16 +132,16 @@ impl Form {
         }
     }
 
-    /// Sets the range, shown in the current time zone.
-    pub fn set_range(&self, from: i64, to: i64) {
+    /// Sets the range: instants shown in the current time zone, times before now as written.
+    pub fn set_range(&self, from: TimeSpec, to: TimeSpec) {
         let tz = self.tz.get_untracked();
-        self.from.set(time_text(from, tz));
-        self.to.set(time_text(to, tz));
+        self.from.set(spec_text(from, tz));
+        self.to.set(spec_text(to, tz));
     }
 
-    /// Switches the time zone, rewriting the times in it.
+    /// Switches the time zone, rewriting the instants in it.
     pub fn set_tz(&self, tz: TzMode) {
-        let range = self.range();
+        let range = self.specs();
         self.tz.set(tz);
         if let Ok((from, to)) = range {
             self.set_range(from, to);

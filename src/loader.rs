@@ -6,34 +6,68 @@
 //!   Resume, and is what each panel gets a [`ChannelData`] handle to.
 //! - A **run** is the requests in flight for a load: [`Run`]. Load and Resume start one, Cancel drops it, and
 //!   dropping it aborts its requests. A task holds a `Weak<Run>`: "is my run still current" is `upgrade()`.
+//! - Once a run has loaded its range and the plan follows, its [`FollowTask`]s keep asking each channel for new
+//!   items ([`follow_task`]) until Cancel or Follow is switched off.
 //! - The [`Snapshot`] signal is for progress only, published at most every [`PUBLISH_MS`].
 
 mod channel_run;
 pub mod fetch_page;
+mod follow_task;
 mod snapshot;
 mod task;
+mod task_context;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use tickscope_core::{Channel, ChannelLoad, LoadMeter, SPLIT_MIN_PAGES};
+use tickscope_core::{Channel, ChannelLoad, LoadMeter, SPLIT_MIN_PAGES, TimeSpec};
 use web_sys::AbortController;
 
 pub use channel_run::ChannelData;
 use channel_run::ChannelRun;
+use follow_task::FollowTask;
 pub use snapshot::{ChannelSnapshot, Snapshot, Status};
 use task::SegmentTask;
+
+use crate::time::now_us;
 
 /// What to load.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadPlan {
     pub base: String,
     pub channels: Vec<Channel>,
-    pub from: i64,
-    pub to: i64,
+    /// Resolved against the clock when the load starts; a relative `from` slides while following.
+    pub from: TimeSpec,
+    pub to: TimeSpec,
     pub k: usize,
+    pub follow: bool,
+}
+
+/// The range as a following load reads it at each poll.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Range {
+    from: TimeSpec,
+    to: TimeSpec,
+}
+
+/// The time axis every chart of a load shares: the union of its channels' ranges. While following, each channel's
+/// range ends where its last poll did, a little apart from the others'; charts that zoom together (by percent of
+/// their axis) must share one, or each would make a different window of the same gesture.
+#[derive(Clone, Copy)]
+pub struct TimeAxis(Signal<Vec<ChannelData>>);
+
+impl TimeAxis {
+    /// The range, untracked (a chart reads it when it draws or zooms); `None` without a load.
+    pub fn range(&self) -> Option<(i64, i64)> {
+        self.0.try_with_untracked(|channels| {
+            channels
+                .iter()
+                .map(|c| c.with(|load| load.range()))
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+        })?
+    }
 }
 
 /// The channels of one Load, and what it has cost so far.
@@ -41,6 +75,9 @@ struct Load {
     base: String,
     channels: Vec<Rc<ChannelRun>>,
     meter: RefCell<LoadMeter>,
+    range: Range,
+    /// Whether to follow once loaded; switched by the Follow checkbox.
+    follow: Cell<bool>,
 }
 
 /// The requests in flight for a load. Dropped by Cancel, by the next Load, or when its last task ends.
@@ -51,6 +88,8 @@ struct Run {
     tasks: Cell<usize>,
     /// Request slots of finished segments not yet given to a split.
     spare: Cell<usize>,
+    /// Channels following, once the range is loaded.
+    following: Cell<usize>,
 }
 
 impl Drop for Run {
@@ -109,16 +148,25 @@ impl Loader {
         self.channels.into()
     }
 
+    /// The time axis of the current load's charts.
+    pub fn axis(&self) -> TimeAxis {
+        TimeAxis(self.channels.into())
+    }
+
     /// Starts a new load, dropping the previous one. A bad range comes back as a message.
     pub fn load(&self, plan: &LoadPlan) -> Result<(), String> {
         self.loads.update_value(|n| *n += 1);
         let number = self.loads.get_value();
+        let now = now_us();
+        let from = plan.from.resolve(now);
+        // Nothing exists after now: a range that ends later is loaded up to now (and followed from there).
+        let to = plan.to.resolve(now).min(now.max(from));
         let channels = plan
             .channels
             .iter()
             .map(|c| {
-                let load = ChannelLoad::new(c.clone(), plan.from, plan.to, plan.k)
-                    .map_err(|e| e.to_string())?;
+                let load =
+                    ChannelLoad::new(c.clone(), from, to, plan.k).map_err(|e| e.to_string())?;
                 Ok(Rc::new(ChannelRun::new(load, number)))
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -127,6 +175,11 @@ impl Loader {
             base: plan.base.trim_end_matches('/').to_owned(),
             channels,
             meter: RefCell::new(LoadMeter::new(js_sys::Date::now())),
+            range: Range {
+                from: plan.from,
+                to: plan.to,
+            },
+            follow: Cell::new(plan.follow),
         });
         self.channels.set(
             load.channels
@@ -146,6 +199,19 @@ impl Loader {
             self.cancelled.set_value(true);
         }
         self.publish_now();
+    }
+
+    /// Switches following on or off for the current load: on, a load that has reached its end follows at once;
+    /// off, its followers stop after their poll in progress.
+    pub fn set_follow(&self, follow: bool) {
+        let Some(load) = self.load.get_value() else {
+            return;
+        };
+        load.follow.set(follow);
+        let idle = self.run.with_value(Option::is_none);
+        if follow && idle && !self.cancelled.get_value() {
+            self.start(load);
+        }
     }
 
     /// Continues failed or cancelled channels from where they stopped.
@@ -174,12 +240,15 @@ impl Loader {
             in_flight: RefCell::default(),
             tasks: Cell::new(work.len()),
             spare: Cell::new(0),
+            following: Cell::new(0),
         });
-        if !work.is_empty() {
-            self.run.set_value(Some(run.clone()));
-        }
+        self.run.set_value(Some(run.clone()));
+        let loaded = work.is_empty();
         for (channel, segment) in work {
             SegmentTask::spawn(&run, channel, segment);
+        }
+        if loaded {
+            run.caught_up();
         }
         self.publish();
     }
@@ -212,11 +281,15 @@ impl Loader {
             return;
         };
         load.channels.iter().for_each(|c| c.publish());
-        let loading = self.run.with_value(Option::is_some);
+        let (loading, following) = self.run.with_value(|r| {
+            r.as_ref()
+                .map_or((false, false), |r| (true, r.following.get() > 0))
+        });
         let snapshot = snapshot::take(
             load.channels.iter().map(Rc::as_ref),
             &load.meter.borrow(),
             loading,
+            following,
             self.cancelled.get_value(),
         );
         self.snapshot.set(snapshot);
@@ -239,6 +312,28 @@ impl Run {
         }
         self.tasks.set(self.tasks.get() - 1);
         if self.tasks.get() == 0 {
+            self.caught_up();
+        }
+        self.loader.publish();
+    }
+
+    /// The range is loaded: each channel that loaded it whole follows, if the load follows; else the run ends.
+    fn caught_up(self: &Rc<Self>) {
+        if self.load.follow.get() {
+            for channel in self.load.channels.iter().filter(|c| c.follow()) {
+                self.following.set(self.following.get() + 1);
+                FollowTask::spawn(self, channel.clone(), self.load.range);
+            }
+        }
+        if self.following.get() == 0 {
+            self.loader.run.set_value(None);
+        }
+    }
+
+    /// A channel stopped following (Follow switched off, or an instant `to` reached); the run ends with the last.
+    fn follower_done(&self) {
+        self.following.set(self.following.get() - 1);
+        if self.following.get() == 0 {
             self.loader.run.set_value(None);
         }
         self.loader.publish();

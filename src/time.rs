@@ -1,13 +1,28 @@
 //! Times for people, in the chosen time zone: the inputs' ISO 8601 text, readable times for tables and tooltips,
 //! and the browser's offset (the only part the core cannot know).
 
-use tickscope_core::{TzMode, format_iso, format_iso_with_offset, format_utc, format_with_offset};
+use tickscope_core::{
+    TimeSpec, TzMode, format_iso, format_iso_with_offset, format_utc, format_with_offset,
+};
+
+/// The browser's clock, µs since the Unix epoch.
+pub fn now_us() -> i64 {
+    (js_sys::Date::now() * 1000.0) as i64
+}
 
 /// A time as the inputs show it: ISO 8601 in UTC or with the browser's offset at that instant.
 pub fn time_text(us: i64, tz: TzMode) -> String {
     match tz {
         TzMode::Utc => format_iso(us),
         TzMode::Local => format_iso_with_offset(us, local_offset_minutes(us)),
+    }
+}
+
+/// A range's end as the inputs show it: an instant by [`time_text`], a time before now as written (`now-15m`).
+pub fn spec_text(spec: TimeSpec, tz: TzMode) -> String {
+    match spec {
+        TimeSpec::At(us) => time_text(us, tz),
+        relative => relative.to_string(),
     }
 }
 

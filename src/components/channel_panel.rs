@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use tickscope_core::{ChannelKind, Columns, Shade, ZoomFrame, items_csv};
 
+use super::live_badge::LiveBadge;
 use super::orders_charts::OrdersCharts;
 use super::stats_table::{PanelStats, StatsTable};
 use super::trades_charts::TradesCharts;
@@ -13,7 +14,7 @@ use crate::charts::redraw::DrawInputs;
 use crate::download;
 use crate::form::Form;
 use crate::gaps::Gaps;
-use crate::loader::{ChannelData, Status};
+use crate::loader::{ChannelData, Status, TimeAxis};
 use crate::visibility::use_visible;
 
 /// What a panel's parts share: its data, the form, the gaps, and the memo of what its charts draw.
@@ -23,12 +24,13 @@ pub struct PanelContext {
     pub form: Form,
     pub gaps: Gaps,
     pub inputs: Memo<DrawInputs>,
+    pub axis: TimeAxis,
 }
 
 impl PanelContext {
-    /// The load's whole range, while the panel lives.
+    /// The charts' time axis: the load's whole range.
     pub fn range(&self) -> Option<(i64, i64)> {
-        self.data.try_with_value(|d| d.with(|load| load.range()))
+        self.axis.range()
     }
 
     /// Reads the channel's chunks and the frame that `zoom` makes of its range; `None` once the panel is gone
@@ -41,7 +43,7 @@ impl PanelContext {
         self.data.try_with_value(|d| {
             d.with(|load| {
                 let chunks: Vec<&Columns> = load.chunks().collect();
-                let (from, to) = load.range();
+                let (from, to) = self.axis.range().unwrap_or(load.range());
                 f(&chunks, &ZoomFrame::new(from, to, zoom))
             })
         })
@@ -59,6 +61,7 @@ impl PanelContext {
 pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> impl IntoView {
     let channel = data.channel().clone();
     let version = data.version();
+    let badge_data = data.clone();
     let data = StoredValue::new_local(data);
     // While pages arrive, a panel out of sight waits: drawing heatmaps nobody sees took a third of the main
     // thread in a load (bench/run.mjs). It draws when it comes into sight, and every panel draws when the load ends.
@@ -76,6 +79,7 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
         form,
         gaps,
         inputs,
+        axis: expect_context::<TimeAxis>(),
     };
     let stats = PanelStats::memo(data, form.zoom);
     let items = Memo::new(move |_| data.with_value(|d| d.read(|load| load.items())));
@@ -108,7 +112,7 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     let name = channel.name().to_owned();
     view! {
         <section class="panel channel-panel" node_ref=section>
-            <h2>{title} " " <span class="muted">{name.clone()}</span></h2>
+            <h2>{title} " " <span class="muted">{name.clone()}</span> <LiveBadge data=badge_data status /></h2>
             <div class="panel-body">
                 <div class="charts">{charts}</div>
                 <aside class="side">

@@ -12,7 +12,7 @@ use crate::charts::redraw::throttled_redraw;
 use crate::charts::zoom::zoom_handler;
 use crate::form::Form;
 use crate::gaps::Gaps;
-use crate::loader::ChannelData;
+use crate::loader::{ChannelData, TimeAxis};
 
 const ID: &str = "chart-compare";
 
@@ -39,7 +39,8 @@ fn CompareChart(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView
     let version = move || channels.with(|all| trades_of(all).map(|c| c.version().get()).sum());
     let gaps = expect_context::<Gaps>();
     let inputs = draw_inputs(form, gaps, version, || false);
-    let range = move || Some(trades().first()?.with(|load| load.range()));
+    let axis = expect_context::<TimeAxis>();
+    let range = move || axis.range();
     let chart = Chart::new(ID.to_owned(), Some(zoom_handler(form.zoom, range)));
     throttled_redraw(inputs, move |inputs| {
         let Some((from, to)) = range() else {

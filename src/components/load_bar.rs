@@ -17,7 +17,7 @@ pub fn LoadBar(
     on_copy: Callback<()>,
     copied: Signal<Option<String>>,
 ) -> impl IntoView {
-    let loading = move || status.get() == Status::Loading;
+    let loading = move || matches!(status.get(), Status::Loading | Status::Live);
     let resumable = move || matches!(status.get(), Status::Error | Status::Cancelled);
     view! {
         <div class="load-bar">

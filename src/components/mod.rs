@@ -1,10 +1,12 @@
 //! The dashboard's pieces, one component per file.
 
+pub mod back_to_live;
 pub mod channel_panel;
 pub mod channel_picker;
 pub mod chart_box;
 pub mod compare_panel;
 pub mod interval_picker;
+pub mod live_badge;
 pub mod load_bar;
 pub mod messages;
 pub mod orders_charts;

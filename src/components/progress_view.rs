@@ -82,11 +82,18 @@ fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView
                 .to_string()
         }
     };
+    // The range the count is of: it moves while following.
+    let range = {
+        let channel = channel.clone();
+        move || snapshot.with(|s| s.channel(&channel).map(|c| c.range))
+    };
+    let range_end = range.clone();
     view! {
         <div class="channel-progress">
             <Bar percent testid="" label=channel.clone() />
             <span class="muted">{line}</span>
-            <span hidden data-testid=testid>{count}</span>
+            <span hidden data-testid=testid data-from=move || range().map(|r| r.0.to_string())
+                data-to=move || range_end().map(|r| r.1.to_string())>{count}</span>
         </div>
     }
 }

@@ -23,8 +23,10 @@ struct State {
     /// Why the channel stopped: a page that failed after its retries, or one the pager rejected.
     failure: Option<String>,
     retries: u32,
-    /// Items when the UI was last told.
-    published: usize,
+    /// Why the last poll failed, while following (it is tried again).
+    poll_failure: Option<String>,
+    /// Items received and forgotten when the UI was last told (a slide may keep the count equal).
+    published: (u64, u64),
 }
 
 impl ChannelRun {
@@ -36,7 +38,8 @@ impl ChannelRun {
                 load,
                 failure: None,
                 retries: 0,
-                published: 0,
+                poll_failure: None,
+                published: (0, 0),
             }),
             // Each load's versions start apart, so that a sum of versions (the compare chart's) changes with the load.
             version: ArcRwSignal::new(load_number << 32),
@@ -103,12 +106,63 @@ impl ChannelRun {
         self.state.borrow_mut().load.split(i)
     }
 
-    /// Tells the panel when items arrived since it was last told.
+    /// Starts following, when the channel has loaded its whole range and has not failed.
+    pub fn follow(&self) -> bool {
+        let mut state = self.state.borrow_mut();
+        state.failure.is_none() && state.load.follow()
+    }
+
+    /// The next page of a poll up to `to`, starting one if none is in progress.
+    pub fn poll_query(&self, to: i64) -> Option<String> {
+        let mut state = self.state.borrow_mut();
+        if state.load.poll_query().is_none() {
+            state.load.begin_poll(to);
+        }
+        state.load.poll_query()
+    }
+
+    /// Takes a poll's page: the items it brought that were not held, and whether the poll is complete. A page
+    /// the pager rejects ends the poll.
+    pub fn accept_poll(&self, batch: PageBatch) -> Result<(usize, bool), PagerError> {
+        let mut state = self.state.borrow_mut();
+        let result = state.load.accept_poll(batch);
+        if result.is_err() {
+            state.load.abandon_poll();
+        }
+        result.map(|new| (new, state.load.poll_query().is_none()))
+    }
+
+    /// A poll failed: it is forgotten (the next covers its time again) and the reason shown until one succeeds.
+    pub fn poll_failed(&self, message: String) {
+        let mut state = self.state.borrow_mut();
+        state.load.abandon_poll();
+        state.poll_failure = Some(message);
+    }
+
+    pub fn poll_succeeded(&self) {
+        self.state.borrow_mut().poll_failure = None;
+    }
+
+    pub fn poll_failure(&self) -> Option<String> {
+        self.state.borrow().poll_failure.clone()
+    }
+
+    /// The sliding window: forgets the items before `from`.
+    pub fn drop_before(&self, from: i64) {
+        self.state.borrow_mut().load.drop_before(from);
+    }
+
+    /// The range's end: how far the channel is known complete.
+    pub fn end(&self) -> i64 {
+        self.state.borrow().load.range().1
+    }
+
+    /// Tells the panel when items arrived (or were forgotten) since it was last told.
     pub fn publish(&self) {
         let changed = {
             let mut state = self.state.borrow_mut();
-            let items = state.load.items();
-            std::mem::replace(&mut state.published, items) != items
+            let now = (state.load.stats().items, state.load.dropped());
+            std::mem::replace(&mut state.published, now) != now
         };
         // Outside the borrow: whatever the signal wakes may read the load.
         if changed {

@@ -11,6 +11,8 @@ pub enum Status {
     #[default]
     Idle,
     Loading,
+    /// Loaded up to now, and following: new items are asked for as they arrive.
+    Live,
     Done,
     Error,
     Cancelled,
@@ -21,6 +23,7 @@ impl Status {
         match self {
             Self::Idle => "idle",
             Self::Loading => "loading",
+            Self::Live => "live",
             Self::Done => "done",
             Self::Error => "error",
             Self::Cancelled => "cancelled",
@@ -55,12 +58,17 @@ pub struct ChannelSnapshot {
     pub done: bool,
     /// Why the channel stopped, if it did.
     pub error: Option<String>,
+    /// Why its last poll failed, while following (it is tried again).
+    pub poll_error: Option<String>,
+    /// The range its items cover: it moves while following.
+    pub range: (i64, i64),
 }
 
 pub(super) fn take<'a>(
     channels: impl Iterator<Item = &'a ChannelRun>,
     meter: &LoadMeter,
     loading: bool,
+    following: bool,
     cancelled: bool,
 ) -> Snapshot {
     let mut coverage = Coverage::default();
@@ -84,10 +92,14 @@ pub(super) fn take<'a>(
                 last_ts,
                 done: load.is_done(),
                 error: c.failure(),
+                poll_error: c.poll_failure(),
+                range: load.range(),
             }
         })
         .collect();
-    let status = if loading {
+    let status = if following {
+        Status::Live
+    } else if loading {
         Status::Loading
     } else if cancelled {
         Status::Cancelled

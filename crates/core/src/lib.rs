@@ -51,4 +51,4 @@ pub use url_state::{
     DEFAULT_K, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_iso, format_iso_with_offset,
     format_utc, format_with_offset, parse_time,
 };
-pub use zoom::ZoomFrame;
+pub use zoom::{ZoomFrame, at_live_end, back_to_live, follow_end};

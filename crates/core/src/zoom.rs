@@ -64,9 +64,55 @@ impl ZoomFrame {
     }
 }
 
+/// While following, a zoomed window ending this close to the live end (at most a twentieth of its width) is at the
+/// end: channels' ends differ by up to a quiet channel's poll interval, and a window zoomed on one panel ends at
+/// that panel's end.
+const LIVE_SLACK_US: i64 = 12_000_000;
+
+/// Whether `window` reaches the live `end` (see [`LIVE_SLACK_US`]).
+pub fn at_live_end(window: (i64, i64), end: i64) -> bool {
+    let slack = LIVE_SLACK_US.min((window.1 - window.0) / 20);
+    window.1 >= end.saturating_sub(slack)
+}
+
+/// While following, the live end moved from `old_end` to `new_end`: a window at the end moves with it, one into the
+/// past stays.
+pub fn follow_end(window: (i64, i64), old_end: i64, new_end: i64) -> (i64, i64) {
+    let shift = new_end - old_end;
+    if shift > 0 && at_live_end(window, old_end) {
+        (window.0 + shift, window.1 + shift)
+    } else {
+        window
+    }
+}
+
+/// "Back to live": `window`'s width, ending at the live `end`.
+pub fn back_to_live(window: (i64, i64), end: i64) -> (i64, i64) {
+    (end - (window.1 - window.0), end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_at_the_live_end_follows_it_and_one_in_the_past_stays() {
+        const S: i64 = 1_000_000;
+        let end = 1_000 * S;
+        // A minute ending at the end, or a second before it (slack: 3 s for a minute).
+        for window in [(end - 60 * S, end), (end - 61 * S, end - S)] {
+            let moved = follow_end(window, end, end + 2 * S);
+            assert_eq!(moved, (window.0 + 2 * S, window.1 + 2 * S));
+            assert!(at_live_end(moved, end + 2 * S), "and stays at the end");
+        }
+        let past = (end - 120 * S, end - 60 * S);
+        assert_eq!(follow_end(past, end, end + 2 * S), past);
+        assert!(!at_live_end(past, end));
+        // Long windows have at most 12 s of slack; the end never moves back.
+        assert!(at_live_end((0, end - 11 * S), end) && !at_live_end((0, end - 13 * S), end));
+        assert_eq!(follow_end((0, end), end, end - S), (0, end));
+        assert_eq!(back_to_live(past, end + 5 * S), (end - 55 * S, end + 5 * S));
+    }
 
     const F: i64 = 1_647_830_700_000_000;
     const HOUR: i64 = 3_600_000_000;

@@ -21,14 +21,14 @@ export async function fetchChannels(api) {
   };
 }
 
-/** Every item of `channel` in [from, to] from the main server's API, following LastEvaluatedKey. */
-export async function allItems(channel, from, to) {
+/** Every item of `channel` in [from, to] from `api` (default: the main server's), following LastEvaluatedKey. */
+export async function allItems(channel, from, to, api = apiUrl()) {
   const items = [];
   let cursor = null;
   do {
     const query = new URLSearchParams({ channel, from: String(from), to: String(to) });
     if (cursor) query.set('cursor', cursor);
-    const body = (await (await fetch(`${apiUrl()}/bitstamp?${query}`)).json()).body;
+    const body = (await (await fetch(`${api}/bitstamp?${query}`)).json()).body;
     items.push(...body.Items);
     cursor = body.LastEvaluatedKey ? Buffer.from(JSON.stringify(body.LastEvaluatedKey)).toString('base64url') : null;
   } while (cursor);
