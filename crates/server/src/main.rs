@@ -104,8 +104,9 @@ enum StoreCommand {
         page_bytes: u64,
         #[command(flatten)]
         tls: TlsArgs,
+        // Boxed: the test options would make this variant far larger than the others.
         #[command(flatten)]
-        test: TestArgs,
+        test: Box<TestArgs>,
         /// Also collect Bitstamp's live channels into the store (the collector's options below), answering its
         /// status at /prod/collector.
         #[arg(long)]
@@ -289,7 +290,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                         dist,
                         page_bytes: page_bytes as usize,
                         tls: tls.files(),
-                        test: test.into(),
+                        test: (*test).into(),
                         collect,
                     };
                     runtime()?.block_on(serve(options))
@@ -298,7 +299,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     let store = DynamoStore::connect(&dynamodb).await;
                     store.check().await?;
                     let tls = tls.files();
-                    serve_store(store, addr, tls.as_ref(), &dist, &test.into(), collect).await
+                    serve_store(store, addr, tls.as_ref(), &dist, &(*test).into(), collect).await
                 }),
             }
         }
