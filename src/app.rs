@@ -190,7 +190,7 @@ pub fn App() -> impl IntoView {
     provide_context(loader.axis());
 
     // Gaps: the collector's, of the loaded channels, for every time chart and the summary (read as context).
-    provide_context(crate::gaps::Gaps::follow(form.api.into(), status, channels));
+    provide_context(crate::gaps::Gaps::follow(loader.base(), status, channels));
 
     view! {
         <header class="topbar">

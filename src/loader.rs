@@ -108,6 +108,8 @@ pub struct Loader {
     run: StoredValue<Option<Rc<Run>>, LocalStorage>,
     /// The current load's channels, for their panels.
     channels: RwSignal<Vec<ChannelData>>,
+    /// The current load's API base (the form's may have been edited since).
+    base: RwSignal<String>,
     snapshot: RwSignal<Snapshot>,
     cancelled: StoredValue<bool>,
     publish: StoredValue<Publish>,
@@ -132,6 +134,7 @@ impl Loader {
             load: StoredValue::new_local(None),
             run: StoredValue::new_local(None),
             channels: RwSignal::new(Vec::new()),
+            base: RwSignal::new(String::new()),
             snapshot: RwSignal::new(Snapshot::default()),
             cancelled: StoredValue::new(false),
             publish: StoredValue::new(Publish::default()),
@@ -146,6 +149,11 @@ impl Loader {
     /// The current load's channels, in the plan's order.
     pub fn channels(&self) -> Signal<Vec<ChannelData>> {
         self.channels.into()
+    }
+
+    /// The API base of the current load.
+    pub fn base(&self) -> Signal<String> {
+        self.base.into()
     }
 
     /// The time axis of the current load's charts.
@@ -187,6 +195,7 @@ impl Loader {
                 .map(|c| ChannelData(SendWrapper::new(c.clone())))
                 .collect(),
         );
+        self.base.set(load.base.clone());
         self.load.set_value(Some(load.clone()));
         self.start(load);
         Ok(())

@@ -3,28 +3,14 @@
 // and the summary counts them. An API without /gaps (the original) is never asked for them.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { apiUrl, assertNoProblems, defer, launchBrowser, newPage, outPath, screenshot } from './lib/browser.mjs';
 import { CHANNELS, chartOption, dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
-import { serverBin, startServer } from './lib/server.mjs';
+import { startCollecting } from './lib/collector.mjs';
+import { startServer } from './lib/server.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const DROP_EVERY_S = 4;
-
-/** `tickscope-server exchange-sim` on a free port; resolves with its ws:// URL and process. */
-async function startSimulator(args) {
-  const child = spawn(serverBin(), ['exchange-sim', '--addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', () => reject(new Error('exchange-sim exited before listening')));
-  });
-  return { child, url: line.replace('listening on ', '').trim() };
-}
 
 /** `GET {api}/gaps` of `channel` over [from, to]: its `gaps` list. */
 async function fetchGaps(api, channel, from, to) {
@@ -65,19 +51,12 @@ async function shadedIn(page, testid) {
 }
 
 test('gaps made by --drop-every are shaded on every time chart and counted in the summary', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tickscope-gaps-'));
-  const db = path.join(dir, 'gaps.db');
-  // A store that is not empty, so that `serve` does not generate the demo data into it.
-  const other = path.join(dir, 'other.ndjson');
-  writeFileSync(other, '{"id":1,"microtimestamp":"1000","price":1,"channel":"live_trades_xrpusd"}\n');
-  execFileSync(serverBin(), ['import', other, '--db', db], { stdio: 'ignore' });
-
   // Speed 1: the items' times are the simulator's wall-clock time, as the gaps' are (the collector's arrival
   // times), so each band lies over the hole in the data it explains.
-  const simulator = await startSimulator(['--speed', '1', '--seed', '5', '--drop-every', String(DROP_EVERY_S)]);
-  defer(t, () => simulator.child.kill('SIGKILL'));
-  const server = await startServer({ db, args: ['--collect', '--ws-url', simulator.url], log: outPath('server-gaps.log') });
-  defer(t, () => server.stop());
+  const { simulator, server } = await startCollecting(t, {
+    simArgs: ['--speed', '1', '--seed', '5', '--drop-every', String(DROP_EVERY_S)],
+    log: 'server-gaps.log',
+  });
 
   // Two drops, so that each channel has closed gaps with data on both sides; then the simulator stops.
   const closed = async () =>
@@ -88,8 +67,7 @@ test('gaps made by --drop-every are shaded on every time chart and counted in th
     await sleep(500);
   }
   await sleep(1_500);
-  simulator.child.kill('SIGTERM');
-  await new Promise((resolve) => simulator.child.once('exit', resolve));
+  await simulator.stop();
   await sleep(1_000);
 
   // The collected channels' data (not the item imported above).
