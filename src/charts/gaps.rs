@@ -17,11 +17,11 @@ use crate::time::{clock, show_time};
 /// The series' name, for whoever reads the option.
 pub const GAPS_SERIES: &str = "Gaps";
 
-/// Translucent red: on the page's light and dark backgrounds alike, it tints what is behind it without hiding it;
-/// the border keeps a gap of a pixel's width visible.
-const FILL: &str = "rgba(220,38,38,0.12)";
-const FILL_HOVER: &str = "rgba(220,38,38,0.24)";
-const BORDER: &str = "rgba(220,38,38,0.55)";
+/// Translucent slate (not the sells' red): on the page's light and dark backgrounds alike, it tints what is behind
+/// it without hiding it; the border keeps a gap of a pixel's width visible.
+const FILL: &str = "rgba(148,163,184,0.22)";
+const FILL_HOVER: &str = "rgba(148,163,184,0.38)";
+const BORDER: &str = "rgba(148,163,184,0.75)";
 
 /// Adds `shades` to `option` (a finished option with its `series`) as the series [`GAPS_SERIES`]; no series
 /// when there is none, so a chart without gaps is unchanged.
