@@ -138,8 +138,8 @@ test('dashboards follow serve --collect live, through our API, one like the orig
   assert.deepEqual(asked, [], 'no page is asked for while hidden (after the poll in flight)');
   const shownAt = await setHidden(ours.page, false);
   await countRises(ours.page, countHidden, 5_000);
-  const first = (await pageFetches(ours.page)).find((at) => at > shownAt);
-  assert.ok(first !== undefined && first - shownAt < 1_000, `a poll right after showing (${first - shownAt} ms)`);
+  const resumed = (await pageFetches(ours.page)).find((at) => at > shownAt);
+  assert.ok(resumed !== undefined && resumed - shownAt < 1_000, `a poll right after showing (${resumed - shownAt} ms)`);
 
   // A zoom at the live end follows it; one into the past stays, and Back to live returns to the end.
   await zoomTo(ours.page, 50, 100);
@@ -166,6 +166,15 @@ test('dashboards follow serve --collect live, through our API, one like the orig
   await countRises(flaky.page, countAfter, 30_000);
   await flaky.page.waitForFunction(() => !document.body.textContent.includes('new items could not be fetched'), null, { timeout: 15_000 });
   assert.equal((await flaky.page.getByTestId('status').textContent()).trim(), 'live', await messages(flaky.page));
+
+  // A first visit to an API whose data is arriving opens on the last 15 minutes of every channel, following.
+  const first = await newPage(browser);
+  await first.page.goto(`${server.url}/`);
+  await waitForStatus(first.page, 'live', { timeout: 60_000 });
+  const visit = new URL(first.page.url()).searchParams;
+  assert.deepEqual([visit.get('from'), visit.get('to'), visit.get('follow')], ['now-15m', 'now', '1']);
+  for (const channel of CHANNELS) assert.ok(visit.get('ch').split(',').includes(channel), `${channel} on a first visit`);
+  assertNoProblems(first.problems);
 
   await screenshot(ours.page, 'follow-live.png');
   // The simulator stops: within 15 s, every dashboard holds exactly what the API holds for its range.
