@@ -326,9 +326,10 @@ impl Run {
         self.loader.publish();
     }
 
-    /// The range is loaded: each channel that loaded it whole follows, if the load follows; else the run ends.
+    /// The range is loaded: if the load follows and every channel loaded its range whole, each follows (a failed
+    /// channel is resumed first, with Resume); else the run ends.
     fn caught_up(self: &Rc<Self>) {
-        if self.load.follow.get() {
+        if self.load.follow.get() && !self.load.channels.iter().any(|c| c.is_failed()) {
             for channel in self.load.channels.iter().filter(|c| c.follow()) {
                 self.following.set(self.following.get() + 1);
                 FollowTask::spawn(self, channel.clone(), self.load.range);

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use tickscope_core::{QUIET_POLL_MS, TimeSpec, poll_delay_ms};
 
 use super::channel_run::ChannelRun;
-use super::fetch_page::{FetchContext, Fetched, fetch_page};
+use super::fetch_page::{Fetched, fetch_page};
 use super::task_context::TaskContext;
 use super::{Range, Run};
 use crate::api;
@@ -84,15 +84,19 @@ impl FollowTask {
         }
     }
 
-    /// Waits `ms`, and for as long as the tab is hidden; a tab that shows again polls at once. False when the run
-    /// is gone meanwhile.
+    /// Waits `ms`, and for as long as the tab is hidden; a tab that shows again polls at once, and Follow switched
+    /// off ends the wait. False when the run is gone meanwhile.
     async fn wait(&self, ms: u32) -> bool {
         let until = js_sys::Date::now() + f64::from(ms);
         let mut was_hidden = false;
         loop {
-            if !self.context.is_live() {
+            let Some(run) = self.context.run.upgrade() else {
                 return false;
+            };
+            if !run.load.follow.get() {
+                return true;
             }
+            drop(run);
             let hidden = is_hidden();
             let left = until - js_sys::Date::now();
             if !hidden && (was_hidden || left <= 0.0) {

@@ -177,6 +177,7 @@ test('dashboards follow serve --collect live, through our API, one like the orig
   assertNoProblems(first.problems);
 
   await screenshot(ours.page, 'follow-live.png');
+  await ours.page.locator('.channel-panel').first().screenshot({ path: outPath('follow-panel.png') });
   // The simulator stops: within 15 s, every dashboard holds exactly what the API holds for its range.
   await simulator.stop();
   for (const [what, { page }] of [['ours', ours], ['like the original', original], ['after the outage', flaky]]) {
