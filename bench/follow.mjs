@@ -6,6 +6,9 @@
 //   count of its channel including it, p50/p99, over LATENCY_MINUTES, for a busy channel (BTC orders) and a
 //   trades channel, with an instant `from` (counts only rise).
 // - Requests per minute while following, per channel: busy (BTC orders), trades (BTC), quiet (ETH trades).
+// - The peer: what a user would write in an afternoon, in a tab of its own: each channel asked every 2 s for what
+//   is newer than its newest item (`from` = that item's time, repeats at it dropped by id, `LastEvaluatedKey`
+//   followed), counted; its delay and requests per minute beside Tickscope's.
 // - Memory of a second tab following the four channels with `from=now-15m` for MEMORY_MINUTES: JS heap after a
 //   full GC, wasm memory and items held, every few minutes (flat once the window is full).
 //
@@ -80,6 +83,44 @@ function delays(counts, arrivals, after) {
   return out;
 }
 
+/** The peer follower, run in a blank tab: every 2 s per channel, from its newest item on. */
+function peerFollow([api, channels, from]) {
+  window.__counts = {};
+  window.__fetches = [];
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  for (const channel of channels) {
+    let newest = from;
+    let atNewest = new Set();
+    let count = 0;
+    window.__counts[channel] = [];
+    (async () => {
+      for (;;) {
+        let cursor = null;
+        const query = new URLSearchParams({ channel, from: String(newest), to: String(Date.now() * 1000) });
+        do {
+          if (cursor) query.set('cursor', cursor);
+          window.__fetches.push({ url: `/bitstamp?channel=${channel}`, t: Date.now() });
+          const body = JSON.parse(await (await fetch(`${api}/bitstamp?${query}`)).text()).body;
+          for (const item of body.Items) {
+            const ts = item.nmicrotimestamp;
+            if (ts < newest || (ts === newest && atNewest.has(item.id))) continue;
+            if (ts > newest) {
+              newest = ts;
+              atNewest = new Set();
+            }
+            atNewest.add(item.id);
+            count++;
+          }
+          cursor = body.LastEvaluatedKey ? btoa(JSON.stringify(body.LastEvaluatedKey)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : null;
+        } while (cursor);
+        const series = window.__counts[channel];
+        if (series.at(-1)?.[0] !== count) series.push([count, Date.now()]);
+        await sleep(2_000);
+      }
+    })();
+  }
+}
+
 /** JS heap after a full GC, wasm memory and items held, in the memory tab. */
 function memory(page) {
   return page.evaluate(async () => {
@@ -114,6 +155,9 @@ await page.addInitScript(installProbe);
 await page.addInitScript(installCountProbe);
 const watched = [BUSY, TRADES].map((channel) => [channel, watchStore(server.api, channel, start)]);
 await page.goto(dashboardUrl({ ch: [BUSY, TRADES, QUIET], from: start, to: 'now', follow: 1, api: server.api }, server.url));
+const peer = await (await browser.newContext()).newPage();
+await peer.goto(`${server.url}/prod/channels`);
+await peer.evaluate(peerFollow, [server.api, [BUSY, TRADES, QUIET], start]);
 await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === 'live', null, { timeout: 60_000 });
 const liveAt = Date.now();
 log(`live; measuring the delay for ${latencyMinutes} min`);
@@ -121,19 +165,26 @@ await sleep(latencyMinutes * 60_000);
 
 const counts = await page.evaluate(() => window.__counts);
 const fetches = await page.evaluate(() => window.__probe.fetches.map((f) => ({ url: f.url, t: performance.timeOrigin + f.t })));
-const results = [];
+const peerCounts = await peer.evaluate(() => window.__counts);
+const peerFetches = await peer.evaluate(() => window.__fetches);
+const minutes = (Date.now() - liveAt) / 60_000;
+const ms = (x) => `${x.toFixed(0)} ms`;
+console.log('| delay from the store to the count | Tickscope p50 | p99 | peer p50 | p99 |\n|---|---|---|---|---|');
 for (const [channel, watch] of watched) {
   await watch.stop();
-  const d = delays(counts[channel] ?? [], watch.times(), liveAt + 10_000);
-  results.push(`| delay to the count, ${channel} (${d.length} items) | ${quantile(d, 0.5).toFixed(0)} ms | ${quantile(d, 0.99).toFixed(0)} ms |`);
+  const arrivals = watch.times();
+  const ours = delays(counts[channel] ?? [], arrivals, liveAt + 10_000);
+  const theirs = delays(peerCounts[channel] ?? [], arrivals, liveAt + 10_000);
+  console.log(`| ${channel} (${ours.length} items) | ${ms(quantile(ours, 0.5))} | ${ms(quantile(ours, 0.99))} | ${ms(quantile(theirs, 0.5))} | ${ms(quantile(theirs, 0.99))} |`);
 }
-const minutes = (Date.now() - liveAt) / 60_000;
-const perMinute = (channel) => fetches.filter((f) => f.t >= liveAt && f.url.includes(`channel=${channel}`)).length / minutes;
-console.log('| measure | p50 | p99 |\n|---|---|---|');
-console.log(results.join('\n'));
-console.log(`\n| requests per minute while following | ${BUSY} (busy) | ${TRADES} | ${QUIET} (quiet) |\n|---|---|---|---|`);
-console.log(`| ${minutes.toFixed(1)} min | ${perMinute(BUSY).toFixed(1)} | ${perMinute(TRADES).toFixed(1)} | ${perMinute(QUIET).toFixed(1)} |`);
+const perMinute = (list, route, channel) =>
+  (list.filter((f) => f.t >= liveAt && f.url.includes(`/${route}?`) && f.url.includes(`channel=${channel}`)).length / minutes).toFixed(1);
+console.log(`\n| requests per minute while following (${minutes.toFixed(1)} min) | ${BUSY} (busy) | ${TRADES} | ${QUIET} (quiet) |\n|---|---|---|---|`);
+for (const [who, list, route] of [['Tickscope, pages', fetches, 'bitstamp'], ['Tickscope, gaps', fetches, 'gaps'], ['peer, pages', peerFetches, 'bitstamp']]) {
+  console.log(`| ${who} | ${perMinute(list, route, BUSY)} | ${perMinute(list, route, TRADES)} | ${perMinute(list, route, QUIET)} |`);
+}
 await page.context().close();
+await peer.context().close();
 
 console.log('\n| following `from=now-15m`, four channels | JS heap after GC | wasm memory | items held | status |\n|---|---|---|---|---|');
 const marks = [1, 5, 10, 15, 20, 25, 30, 45, 60].filter((m) => m <= memoryMinutes);

@@ -46,7 +46,8 @@ impl FollowTask {
 
     async fn go(self) {
         let TaskContext { run, channel } = &self.context;
-        let mut quiet = 0;
+        // When the channel last got new items (ms, the browser's clock).
+        let mut last_new = js_sys::Date::now();
         let mut wait = 0;
         loop {
             if !self.wait(wait).await {
@@ -66,8 +67,10 @@ impl FollowTask {
             drop(current);
             wait = match self.poll(end).await {
                 Polled::Done { new } => {
-                    quiet = if new > 0 { 0 } else { quiet + 1 };
-                    poll_delay_ms(quiet)
+                    if new > 0 {
+                        last_new = js_sys::Date::now();
+                    }
+                    poll_delay_ms(js_sys::Date::now() - last_new)
                 }
                 Polled::Failed => QUIET_POLL_MS,
                 Polled::Stopped => return,

@@ -241,7 +241,11 @@ fn columns_helper_is_used() {
 
 #[test]
 fn quiet_channels_are_polled_less_often() {
-    let delays: Vec<u32> = (0..6).map(poll_delay_ms).collect();
-    assert_eq!(delays, vec![2_000, 4_000, 8_000, 10_000, 10_000, 10_000]);
-    assert_eq!(poll_delay_ms(u32::MAX), QUIET_POLL_MS);
+    let delays: Vec<u32> = [0.0, 5_000.0, 6_000.0, 15_000.0, 30_000.0, 3.6e6]
+        .into_iter()
+        .map(poll_delay_ms)
+        .collect();
+    assert_eq!(delays, vec![2_000, 2_000, 2_000, 5_000, 10_000, 10_000]);
+    assert_eq!(poll_delay_ms(f64::NAN), POLL_MS);
+    assert_eq!(poll_delay_ms(-1.0), POLL_MS);
 }
