@@ -25,8 +25,9 @@ struct State {
     retries: u32,
     /// Why the last poll failed, while following (it is tried again).
     poll_failure: Option<String>,
-    /// Items received and forgotten when the UI was last told (a slide may keep the count equal).
-    published: (u64, u64),
+    /// Items received and forgotten, and the range, when the UI was last told: a slide may keep the count equal,
+    /// and a quiet channel's range still moves (its charts' time axis with it).
+    published: (u64, u64, (i64, i64)),
 }
 
 impl ChannelRun {
@@ -39,7 +40,7 @@ impl ChannelRun {
                 failure: None,
                 retries: 0,
                 poll_failure: None,
-                published: (0, 0),
+                published: (0, 0, (0, 0)),
             }),
             // Each load's versions start apart, so that a sum of versions (the compare chart's) changes with the load.
             version: ArcRwSignal::new(load_number << 32),
@@ -157,11 +158,12 @@ impl ChannelRun {
         self.state.borrow().load.range().1
     }
 
-    /// Tells the panel when items arrived (or were forgotten) since it was last told.
+    /// Tells the panel when items arrived or were forgotten, or the range moved, since it was last told.
     pub fn publish(&self) {
         let changed = {
             let mut state = self.state.borrow_mut();
-            let now = (state.load.stats().items, state.load.dropped());
+            let load = &state.load;
+            let now = (load.stats().items, load.dropped(), load.range());
             std::mem::replace(&mut state.published, now) != now
         };
         // Outside the borrow: whatever the signal wakes may read the load.
