@@ -15,7 +15,9 @@ use std::fmt;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use tickscope_core::{Channel, GapBand, ROUTES_HEADER, has_route, parse_gaps};
+use tickscope_core::{
+    Backoff, Channel, GapBand, ROUTES_HEADER, StatusClass, classify_status, has_route, parse_gaps,
+};
 
 /// The API base when the link names none: a static build can bake one in (`TICKSCOPE_API` at build time, e.g. the
 /// original API Gateway endpoint); otherwise the page's own origin + `/prod`, as served by tickscope-server.
@@ -169,8 +171,23 @@ pub async fn routes(base: &str) -> Result<Routes, ApiError> {
             .or_insert_with(|| {
                 let url = format!("{base}/bitstamp?channel=live_trades_btcusd&from=0&to=0");
                 async move {
-                    let answer = get_bytes(&url, None).await.map_err(ApiError::Network)?;
-                    Ok(Routes(answer.routes))
+                    // Retried as a page is: one lost answer must not make our API look like the original.
+                    let backoff = Backoff::default();
+                    let mut attempt = 0;
+                    loop {
+                        let failure = match get_bytes(&url, None).await {
+                            Ok(answer) if classify_status(answer.status) != StatusClass::Retry => {
+                                return Ok(Routes(answer.routes));
+                            }
+                            Ok(answer) => format!("HTTP {}", answer.status),
+                            Err(e) => e,
+                        };
+                        let Some(delay) = backoff.delay_ms(attempt, js_sys::Math::random()) else {
+                            return Err(ApiError::Network(failure));
+                        };
+                        attempt += 1;
+                        sleep(delay).await;
+                    }
                 }
                 .boxed_local()
                 .shared()

@@ -167,8 +167,14 @@ impl Loader {
         let number = self.loads.get_value();
         let now = now_us();
         let from = plan.from.resolve(now);
-        // Nothing exists after now: a range that ends later is loaded up to now (and followed from there).
-        let to = plan.to.resolve(now).min(now.max(from));
+        // A load that follows covers up to now and follows from there (a clock that runs ahead of ours, as the
+        // simulator's at --speed 20, is loaded as it is when not following).
+        let to = plan.to.resolve(now);
+        let to = if plan.follow {
+            to.min(now.max(from))
+        } else {
+            to
+        };
         let channels = plan
             .channels
             .iter()

@@ -50,15 +50,15 @@ pub fn TimeRange(form: Form, window: Signal<(i64, i64)>) -> impl IntoView {
                         on:change=move |_| form.set_tz(TzMode::Local) />
                     " Local time"
                 </label>
+                <label class="follow" title="Once loaded up to now, keep asking for new items">
+                    <input type="checkbox" data-testid="follow"
+                        prop:checked=move || form.follow.get()
+                        on:change=move |ev| form.follow.set(event_target_checked(&ev)) />
+                    " Follow"
+                </label>
             </div>
             <TimeInput label="From " testid="from" text=form.from />
             <TimeInput label="To " testid="to" text=form.to />
-            <label class="follow" title="Once loaded up to now, keep asking for new items">
-                <input type="checkbox" data-testid="follow"
-                    prop:checked=move || form.follow.get()
-                    on:change=move |ev| form.follow.set(event_target_checked(&ev)) />
-                " Follow"
-            </label>
             <div class="presets">
                 <button type="button" data-testid="preset-all" on:click=preset(|(f, t)| absolute(f, t))>"Whole window"</button>
                 <button type="button" on:click=preset(|(f, t)| absolute(f, t.min(f + 15 * MINUTE)))>"First 15 min"</button>

@@ -30,7 +30,11 @@ pub const QUIET_POLL_MS: u32 = 10_000;
 /// to 10 s. A channel with an item every few seconds (BTC trades) is still polled every 2 s; slowing down after
 /// each empty poll instead made its p99 delay 7.7 s (bench/follow.mjs). Quiet for 30 s, it is polled every 10 s.
 pub fn poll_delay_ms(quiet_ms: f64) -> u32 {
-    let third = if quiet_ms.is_nan() { 0.0 } else { quiet_ms / 3.0 };
+    let third = if quiet_ms.is_nan() {
+        0.0
+    } else {
+        quiet_ms / 3.0
+    };
     third.clamp(f64::from(POLL_MS), f64::from(QUIET_POLL_MS)) as u32
 }
 
