@@ -16,7 +16,7 @@
 
 import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
 import { freshStore, startSimulator } from '../tests/e2e/lib/collector.mjs';
-import { CHANNELS, dashboardUrl, installProbe } from '../tests/e2e/lib/dashboard.mjs';
+import { CHANNELS, allItems, dashboardUrl, installProbe } from '../tests/e2e/lib/dashboard.mjs';
 import { startServer } from '../tests/e2e/lib/server.mjs';
 
 const latencyMinutes = Number(process.argv[2] ?? 5);
@@ -51,19 +51,13 @@ function watchStore(api, channel, from) {
   let stop = false;
   const done = (async () => {
     while (!stop) {
-      const query = new URLSearchParams({ channel, from: String(Math.max(from, newest - LOOKBACK_US)), to: String(Date.now() * 1000 + 60e6) });
-      let cursor = null;
-      do {
-        if (cursor) query.set('cursor', cursor);
-        const body = (await (await fetch(`${api}/bitstamp?${query}`)).json()).body;
-        const now = Date.now();
-        for (const item of body.Items) {
-          const key = `${item.id}/${item.microtimestamp}`;
-          if (!seen.has(key)) seen.set(key, now);
-          newest = Math.max(newest, item.nmicrotimestamp);
-        }
-        cursor = body.LastEvaluatedKey ? Buffer.from(JSON.stringify(body.LastEvaluatedKey)).toString('base64url') : null;
-      } while (cursor);
+      const items = await allItems(channel, Math.max(from, newest - LOOKBACK_US), Date.now() * 1000 + 60e6, api);
+      const now = Date.now();
+      for (const item of items) {
+        const key = `${item.id}/${item.microtimestamp}`;
+        if (!seen.has(key)) seen.set(key, now);
+        newest = Math.max(newest, item.nmicrotimestamp);
+      }
       await sleep(100);
     }
   })();

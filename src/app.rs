@@ -121,21 +121,24 @@ pub fn App() -> impl IntoView {
     });
     let on_cancel = Callback::new(move |()| loader.cancel());
     let on_resume = Callback::new(move |()| loader.resume());
-    // How the charts show the data goes into the link as it changes (the rest of the form on Load).
-    let chart_default_api = default_api.clone();
+    // How the charts show the data, and Follow, go into the link as they change (the rest of the form on Load).
+    let view_default_api = default_api.clone();
     Effect::watch(
-        move || (form.iv.get(), form.view.get(), form.zoom.get()),
-        move |_, _, _| link::replace_url(&form.view_state(&chart_default_api)),
+        move || {
+            (
+                form.iv.get(),
+                form.view.get(),
+                form.zoom.get(),
+                form.follow.get(),
+            )
+        },
+        move |_, _, _| link::replace_url(&form.view_state(&view_default_api)),
         false,
     );
-    // Follow applies to the current load at once, and goes into the link.
-    let follow_default_api = default_api.clone();
+    // Follow applies to the current load at once.
     Effect::watch(
         move || form.follow.get(),
-        move |follow, _, _| {
-            loader.set_follow(*follow);
-            link::replace_url(&form.view_state(&follow_default_api));
-        },
+        move |follow, _, _| loader.set_follow(*follow),
         false,
     );
     if autoload {

@@ -1,6 +1,6 @@
 //! The view the user is editing: API base, channels, time range (instants or times before now), whether to
-//! follow, time zone, segments, and how the charts show the data (interval, price view, zoom). It reads from and writes to the link (`tickscope-core`'s `ViewState`)
-//! and turns into a [`LoadPlan`] once valid.
+//! follow, time zone, segments, and how the charts show the data (interval, price view, zoom). It reads from and
+//! writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
 

@@ -187,12 +187,3 @@ impl ChannelGaps {
             .unwrap_or_default()
     }
 }
-
-/// A time without data for reading: `350 ms` below a second, else as [`crate::time::span`] says (`2 min 5 s`).
-pub fn without_data(us: i64) -> String {
-    if us < 1_000_000 {
-        format!("{} ms", us.max(0) / 1000)
-    } else {
-        crate::time::span(us)
-    }
-}

@@ -53,6 +53,15 @@ pub fn span(us: i64) -> String {
     }
 }
 
+/// A span that may be under a second (a gap): `350 ms`, else as [`span`] says (`2 min 5 s`).
+pub fn short_span(us: i64) -> String {
+    if us < 1_000_000 {
+        format!("{} ms", us.max(0) / 1000)
+    } else {
+        span(us)
+    }
+}
+
 /// Local time minus UTC at `us`, in minutes (east positive).
 fn local_offset_minutes(us: i64) -> i32 {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((us / 1000) as f64));

@@ -11,8 +11,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{ms, set, to_js};
-use crate::gaps::without_data;
-use crate::time::{clock, show_time};
+use crate::time::{clock, short_span, show_time};
 
 /// The series' name, for whoever reads the option.
 pub const GAPS_SERIES: &str = "Gaps";
@@ -78,7 +77,7 @@ fn describe(shade: &Shade, tz: TzMode) -> String {
     let ongoing = if shade.is_open() { ", ongoing" } else { "" };
     let mut lines = vec![format!(
         "No data {from} – {to} ({}{ongoing})",
-        without_data(shade.micros())
+        short_span(shade.micros())
     )];
     let one_channel = shade
         .bands

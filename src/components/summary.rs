@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use tickscope_core::format::{count, grouped, price};
 use tickscope_core::{GapTally, Side, Tick, TzMode};
 
-use crate::gaps::{Gaps, without_data};
+use crate::gaps::Gaps;
 use crate::loader::{ChannelData, ChannelSnapshot, Snapshot};
-use crate::time::show_time;
+use crate::time::{short_span, show_time};
 
 /// How many of the newest items the first-look table shows per channel.
 const NEWEST: usize = 8;
@@ -85,11 +85,11 @@ fn summary_row(c: ChannelSnapshot, tz: TzMode, gaps: Option<Gaps>) -> impl IntoV
 fn gaps_text(t: GapTally) -> String {
     match t.count {
         0 => "none".to_owned(),
-        1 => format!("1 gap, {} without data", without_data(t.micros)),
+        1 => format!("1 gap, {} without data", short_span(t.micros)),
         n => format!(
             "{} gaps, {} without data",
             count(n as u64),
-            without_data(t.micros)
+            short_span(t.micros)
         ),
     }
 }

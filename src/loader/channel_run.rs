@@ -123,14 +123,11 @@ impl ChannelRun {
     }
 
     /// Takes a poll's page: the items it brought that were not held, and whether the poll is complete. A page
-    /// the pager rejects ends the poll.
+    /// the pager rejects changes nothing (the caller ends the poll with [`ChannelRun::poll_failed`]).
     pub fn accept_poll(&self, batch: PageBatch) -> Result<(usize, bool), PagerError> {
         let mut state = self.state.borrow_mut();
-        let result = state.load.accept_poll(batch);
-        if result.is_err() {
-            state.load.abandon_poll();
-        }
-        result.map(|new| (new, state.load.poll_query().is_none()))
+        let new = state.load.accept_poll(batch)?;
+        Ok((new, state.load.poll_query().is_none()))
     }
 
     /// A poll failed: it is forgotten (the next covers its time again) and the reason shown until one succeeds.
