@@ -1,5 +1,7 @@
-// Tickscope against the peer (bench/peer/: the plain JavaScript client a user would write), side by side in one
-// run, in headless Chromium, against release servers on 127.0.0.1. Prints one table; see BENCHMARKS.md.
+// Tickscope against the peers (bench/peer/: the plain JavaScript client a user would write, sequential or K
+// segments per channel in parallel) and the floor (bench/floor.mjs: the server answering every page at once), side
+// by side in one run, in headless Chromium, against release servers on 127.0.0.1. Prints one table; see
+// BENCHMARKS.md.
 //
 //   node bench/run.mjs [RUNS] [SECTIONS]   (through ./scripts/bench.sh, which builds everything first)
 //
@@ -16,6 +18,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { floorOnce, pageQueries } from './floor.mjs';
 import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
 import { installProbe } from '../tests/e2e/lib/dashboard.mjs';
 import { distDir, startServer } from '../tests/e2e/lib/server.mjs';
@@ -26,6 +29,8 @@ const runs = Number(process.argv[2] ?? 3);
 const sections = new Set((process.argv[3] ?? 'zero,latency,h2,parse,server,size').split(','));
 const wasmDir = process.env.BENCH_WASM_DIR;
 const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
+/** The peers' segments per channel: 1 is the sequential client, 4 and 8 the parallel one. */
+const PEER_KS = [1, 4, 8];
 
 // ---- statistics and output ----------------------------------------------------------------------------------
 
@@ -96,6 +101,14 @@ function installRenderProbe() {
   });
 }
 
+/** Installed before the page's scripts: records main-thread tasks over 50 ms (`window.__longtasks`, [start, ms]). */
+function installLongTaskProbe() {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+}
+
 /** Bytes of JS heap in use after a full garbage collection. */
 async function heapAfterGc(page) {
   return page.evaluate(async () => {
@@ -107,11 +120,15 @@ async function heapAfterGc(page) {
   });
 }
 
-/** Loads every channel once; returns times from the first API request, in ms, and memory. */
+/**
+ * Loads every channel once; returns times from the first API request, in ms, memory, and the longest main-thread
+ * task and the sum of tasks over 50 ms between the first request and the final chart.
+ */
 async function loadOnce(browser, url, isPeer) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
   await context.addInitScript(installProbe);
   await context.addInitScript(installRenderProbe);
+  await context.addInitScript(installLongTaskProbe);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -142,42 +159,61 @@ async function loadOnce(browser, url, isPeer) {
     start: window.__probe.fetches.find((f) => f.url.includes('/bitstamp?'))?.t,
     renders: window.__renders,
     wasm: window.__wasm?.memory?.buffer.byteLength ?? 0,
+    longtasks: window.__longtasks,
   }));
   const heap = await heapAfterGc(page);
   await context.close();
   if (errors.length) throw new Error(`${url}: ${errors.join('; ')}`);
+  const drawn = probe.renders.at(-1);
+  const tasks = probe.longtasks.filter(([t, ms]) => t + ms >= probe.start && t <= drawn).map(([, ms]) => ms);
   return {
+    longest: Math.max(0, ...tasks),
+    longSum: tasks.reduce((a, b) => a + b, 0),
     items,
     loaded: loaded - probe.start,
-    drawn: probe.renders.at(-1) - probe.start,
+    drawn: drawn - probe.start,
     firstChart: probe.renders[0] - probe.start,
     heap,
     wasm: probe.wasm,
   };
 }
 
-function tickscopeUrl(server, span, k) {
-  return `${server.url}/?ch=${CHANNELS.join(',')}&from=${span.from}&to=${span.to}&k=${k}`;
+/** Tickscope's link for the load, as a user would share it: it plans its own requests. */
+function tickscopeUrl(server, span) {
+  return `${server.url}/?ch=${CHANNELS.join(',')}&from=${span.from}&to=${span.to}`;
 }
 
-function peerUrl(staticUrl, server, span) {
-  return `${staticUrl}/?api=${encodeURIComponent(server.api)}&ch=${CHANNELS.join(',')}&from=${span.from}&to=${span.to}`;
+function peerUrl(staticUrl, server, span, k) {
+  return `${staticUrl}/?api=${encodeURIComponent(server.api)}&ch=${CHANNELS.join(',')}&from=${span.from}&to=${span.to}&k=${k}`;
 }
 
 // ---- sections -------------------------------------------------------------------------------------------------
 
-async function fullLoads(browser, staticUrl, server, span, label, ks) {
-  const results = { peer: [] };
-  for (const k of ks) results[k] = [];
+/**
+ * `runs` full loads by Tickscope and by each peer, and the floor (`queries`: every page of the load, cursors
+ * known; `http2`: how the floor client connects), alternating so that a slow moment of the machine hits all alike.
+ */
+async function fullLoads(browser, staticUrl, server, span, label, { queries, http2 } = {}) {
+  const results = { tickscope: [], floor: [] };
+  for (const k of PEER_KS) results[k] = [];
   for (let run = 0; run < runs; run++) {
-    for (const k of ks) results[k].push(await loadOnce(browser, tickscopeUrl(server, span, k), false));
-    results.peer.push(await loadOnce(browser, peerUrl(staticUrl, server, span), true));
+    results.tickscope.push(await loadOnce(browser, tickscopeUrl(server, span), false));
+    for (const k of PEER_KS) results[k].push(await loadOnce(browser, peerUrl(staticUrl, server, span, k), true));
+    if (queries) results.floor.push(await floorOnce(server.api, queries, { http2 }));
   }
   const of = (list, key, scale = 1) => spread(list.map((r) => r[key] / scale));
-  for (const k of ks) {
-    row(`${label}: load, K=${k} (s)`, of(results[k], 'loaded', 1000), of(results.peer, 'loaded', 1000), 's');
-    row(`${label}: to final chart, K=${k} (s)`, of(results[k], 'drawn', 1000), of(results.peer, 'drawn', 1000), 's');
+  const t = results.tickscope;
+  for (const k of PEER_KS) {
+    const peer = k === 1 ? 'sequential peer' : `parallel peer K=${k}`;
+    row(`${label}: to final chart, vs ${peer} (s)`, of(t, 'drawn', 1000), of(results[k], 'drawn', 1000), 's');
   }
+  if (queries) {
+    const floor = spread(results.floor.map((ms) => ms / 1000));
+    row(`${label}: load, vs the floor (${queries.length} pages at once) (s)`, of(t, 'loaded', 1000), floor, 's');
+    row(`${label}: to final chart, vs the floor (s)`, of(t, 'drawn', 1000), floor, 's');
+  }
+  row(`${label}: longest main-thread task, vs parallel peer K=4 (ms)`, of(t, 'longest'), of(results[4], 'longest'), 'ms', { digits: 0 });
+  row(`${label}: sum of tasks over 50 ms, vs parallel peer K=4 (ms)`, of(t, 'longSum'), of(results[4], 'longSum'), 'ms', { digits: 0 });
   return results;
 }
 
@@ -293,20 +329,24 @@ try {
   console.error(`${total} items in ${CHANNELS.length} channels; ${runs} runs per line`);
 
   if (sections.has('zero')) {
-    const zero = await fullLoads(browser, staticUrl, fast, span, 'no added latency', [4]);
+    const zero = await fullLoads(browser, staticUrl, fast, span, 'no added latency');
+    const [t, peer] = [zero.tickscope, zero[4]];
     const of = (list, key, scale = 1) => spread(list.map((r) => r[key] / scale));
-    row('time to first chart, K=4 (ms)', of(zero[4], 'firstChart'), of(zero.peer, 'firstChart'), 'ms', { digits: 0 });
-    row('memory: JS heap after load (MB)', of(zero[4], 'heap', 1e6), of(zero.peer, 'heap', 1e6), 'MB');
-    row('memory: wasm linear memory (MB)', of(zero[4], 'wasm', 1e6), null, 'MB');
+    row('time to first chart, vs parallel peer K=4 (ms)', of(t, 'firstChart'), of(peer, 'firstChart'), 'ms', { digits: 0 });
+    row('memory: JS heap after load (MB)', of(t, 'heap', 1e6), of(peer, 'heap', 1e6), 'MB');
+    row('memory: wasm linear memory (MB)', of(t, 'wasm', 1e6), null, 'MB');
     const perItem = (r) => (r.wasm + r.heap) / r.items;
-    row('memory: bytes per item, wasm + JS heap', spread(zero[4].map(perItem)), spread(zero.peer.map((r) => r.heap / r.items)), 'B', { digits: 0 });
-    row('memory: wasm bytes per item', spread(zero[4].map((r) => r.wasm / r.items)), null, 'B', { digits: 1 });
-    for (const r of [...zero[4], ...zero.peer]) {
+    row('memory: bytes per item, wasm + JS heap', spread(t.map(perItem)), spread(peer.map((r) => r.heap / r.items)), 'B', { digits: 0 });
+    row('memory: wasm bytes per item', spread(t.map((r) => r.wasm / r.items)), null, 'B', { digits: 1 });
+    for (const r of [...t, ...PEER_KS.flatMap((k) => zero[k])]) {
       if (r.items !== total) throw new Error(`a load ended with ${r.items} of ${total} items`);
     }
   }
-  if (sections.has('latency')) await fullLoads(browser, staticUrl, slow, span, '300 ms per page, HTTP/1.1', [1, 4, 8]);
-  if (sections.has('h2')) await fullLoads(browser, staticUrl, slowH2, span, '300 ms per page, HTTP/2', [1, 4, 8]);
+  const queries = sections.has('latency') || sections.has('h2') ? await pageQueries(fast.api, CHANNELS, span) : null;
+  if (sections.has('latency')) {
+    await fullLoads(browser, staticUrl, slow, span, '300 ms per page, HTTP/1.1', { queries, http2: false });
+  }
+  if (sections.has('h2')) await fullLoads(browser, staticUrl, slowH2, span, '300 ms per page, HTTP/2', { queries, http2: true });
   if (sections.has('parse')) await parseThroughput(browser, staticUrl, fast, span);
   if (sections.has('server')) {
     const single = [];
