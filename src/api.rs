@@ -206,6 +206,16 @@ pub async fn routes(base: &str) -> Result<Routes, ApiError> {
     result
 }
 
+thread_local! {
+    /// Each API base's latest listing, for the loader to plan from.
+    static LISTINGS: RefCell<HashMap<String, Listing>> = RefCell::new(HashMap::new());
+}
+
+/// The listing [`channels`] last fetched from `base`, if any.
+pub fn listed(base: &str) -> Option<Listing> {
+    LISTINGS.with(|l| l.borrow().get(base.trim_end_matches('/')).cloned())
+}
+
 /// What the API holds, where it can say: `None` for an API without `/channels` (the original), which is asked
 /// nothing more than an empty page. Malformed channel names in the listing are left out.
 pub async fn channels(base: &str) -> Result<Option<Listing>, ApiError> {
@@ -225,7 +235,12 @@ pub async fn channels(base: &str) -> Result<Option<Listing>, ApiError> {
             })
         })
         .collect();
-    Ok(Some(Listing { channels }))
+    let listing = Listing { channels };
+    LISTINGS.with(|l| {
+        l.borrow_mut()
+            .insert(base.trim_end_matches('/').to_owned(), listing.clone())
+    });
+    Ok(Some(listing))
 }
 
 /// The collector's gaps of `channel` overlapping `[from, to]` (µs), ascending: `None` for an API without `/gaps`

@@ -212,6 +212,7 @@ pub fn App() -> impl IntoView {
                 <LoadBar
                     status
                     k=form.k
+                    inflight=form.inflight
                     can_load=Signal::derive(move || problems.with(Vec::is_empty))
                     on_load on_cancel on_resume on_copy
                     copied=copied.into()
@@ -227,7 +228,7 @@ pub fn App() -> impl IntoView {
             </section>
             <Messages messages />
             <ProgressView snapshot />
-            <ComparePanel channels form />
+            <ComparePanel channels form status />
             <For each=move || channels.get() key=|c| c.key() let(data)>
                 <ChannelPanel data form status />
             </For>

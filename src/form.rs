@@ -1,5 +1,5 @@
 //! The view the user is editing: API base, channels, time range (instants or times before now), whether to
-//! follow, time zone, segments, and how the charts show the data (interval, price view, zoom). It reads from and
+//! follow, time zone, segments and requests in flight, and how the charts show the data (interval, price view, zoom). It reads from and
 //! writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
@@ -29,7 +29,10 @@ pub struct Form {
     /// Once loaded up to now, keep asking for new items.
     pub follow: RwSignal<bool>,
     pub tz: RwSignal<TzMode>,
-    pub k: RwSignal<u8>,
+    /// Segments per channel fixed by the user; `None`: planned from the data.
+    pub k: RwSignal<Option<u8>>,
+    /// Requests in flight fixed by the user; `None`: by the API's protocol.
+    pub inflight: RwSignal<Option<u8>>,
     /// The charts' interval; `None`: chosen from the visible window.
     pub iv: RwSignal<Option<Interval>>,
     pub view: RwSignal<PriceView>,
@@ -54,6 +57,7 @@ impl Form {
             follow: RwSignal::new(view.follow),
             tz: RwSignal::new(tz),
             k: RwSignal::new(view.k),
+            inflight: RwSignal::new(view.inflight),
             iv: RwSignal::new(view.iv),
             view: RwSignal::new(view.view),
             zoom: RwSignal::new(view.zoom),
@@ -108,7 +112,8 @@ impl Form {
             channels: self.channels.get(),
             from,
             to,
-            k: usize::from(self.k.get()),
+            k: self.k.get().map(usize::from),
+            in_flight: self.inflight.get().map(usize::from),
             follow: self.follow.get(),
         })
     }
@@ -125,6 +130,7 @@ impl Form {
             follow: self.follow.get(),
             tz: self.tz.get(),
             k: self.k.get(),
+            inflight: self.inflight.get(),
             iv: self.iv.get(),
             view: self.view.get(),
             zoom: self.zoom.get(),

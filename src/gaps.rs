@@ -1,6 +1,7 @@
 //! The collector's gaps in the loaded channels, where the API has `/gaps` (ours; the original is never asked):
-//! each channel's, over its load range, once the load is done, and again every [`LIVE_EVERY_MS`] while it follows
-//! live (its range moving forward with the data). The charts shade them and the summary counts them. A failure is
+//! each channel's, over its load range, when the load starts (so that the draw at its end has them), once it is
+//! done (the collector may have noted more), and again every [`LIVE_EVERY_MS`] while it follows live (its range
+//! moving forward with the data). The charts shade them and the summary counts them. A failure is
 //! a console message and no more: the data is there either way.
 
 use futures::future::join_all;
@@ -62,7 +63,7 @@ impl Gaps {
                 });
             }
             round.update_value(|r| *r += 1);
-            if matches!(status, Status::Done | Status::Live) {
+            if matches!(status, Status::Loading | Status::Done | Status::Live) {
                 let current = round.get_value();
                 let is_current = move || round.try_get_value() == Some(current);
                 let base = base.get_untracked();

@@ -11,6 +11,7 @@ pub mod form;
 pub mod gaps;
 pub mod link;
 pub mod loader;
+pub mod protocol;
 pub mod time;
 pub mod visibility;
 

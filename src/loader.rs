@@ -1,6 +1,7 @@
-//! Loads channels over a time range, K segments per channel in parallel. The paging itself (cursors, the
-//! time-cursor fallback, splits, the order of items) is `tickscope-core`'s [`ChannelLoad`]; this module only runs
-//! the requests and keeps score.
+//! Loads channels over a time range, many segments per channel in parallel. The plan (how many requests in
+//! flight, how many segments where: `tickscope-core`'s [`first_round`]) is made from the API's protocol and what it
+//! lists; the paging itself (cursors, the time-cursor fallback, splits, the order of items) is the core's
+//! [`ChannelLoad`]; this module only runs the requests and keeps score.
 //!
 //! - A **load** is what Load asked for: one [`ChannelRun`] per channel, which keeps its data through Cancel and
 //!   Resume, and is what each panel gets a [`ChannelData`] handle to.
@@ -22,7 +23,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use tickscope_core::{Channel, ChannelLoad, LoadMeter, SPLIT_MIN_PAGES, TimeSpec};
+use tickscope_core::{
+    Channel, ChannelLoad, Density, LoadMeter, SPLIT_MIN_PAGES, TimeSpec, first_round,
+};
 use web_sys::AbortController;
 
 pub use channel_run::ChannelData;
@@ -32,6 +35,7 @@ pub use snapshot::{ChannelSnapshot, Snapshot, Status};
 use task::SegmentTask;
 
 use crate::time::now_us;
+use crate::{api, protocol};
 
 /// What to load.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,7 +45,11 @@ pub struct LoadPlan {
     /// Resolved against the clock when the load starts; a relative `from` slides while following.
     pub from: TimeSpec,
     pub to: TimeSpec,
-    pub k: usize,
+    /// Segments per channel, as the user fixed them; `None`: planned from what the API lists
+    /// ([`first_round`]).
+    pub k: Option<usize>,
+    /// Requests in flight, as the user fixed them; `None`: by the API's protocol ([`protocol::in_flight`]).
+    pub in_flight: Option<usize>,
     pub follow: bool,
 }
 
@@ -78,6 +86,8 @@ struct Load {
     range: Range,
     /// Whether to follow once loaded; switched by the Follow checkbox.
     follow: Cell<bool>,
+    /// Requests to keep in flight while loading the range.
+    budget: usize,
 }
 
 /// The requests in flight for a load. Dropped by Cancel, by the next Load, or when its last task ends.
@@ -86,7 +96,7 @@ struct Run {
     loader: Loader,
     in_flight: RefCell<Vec<AbortController>>,
     tasks: Cell<usize>,
-    /// Request slots of finished segments not yet given to a split.
+    /// Request slots not in use (the plan's left over, and those of finished segments) not yet given to a split.
     spare: Cell<usize>,
     /// Channels following, once the range is loaded.
     following: Cell<usize>,
@@ -175,18 +185,31 @@ impl Loader {
         } else {
             to
         };
+        let base = plan.base.trim_end_matches('/');
+        let densities = densities(base, &plan.channels);
+        // The user's K keeps K requests per channel in flight, as it always did; otherwise the protocol's budget.
+        let budget = match (plan.in_flight, plan.k) {
+            (Some(n), _) => n,
+            (None, Some(k)) => k * plan.channels.len(),
+            (None, None) => protocol::in_flight(base),
+        };
+        let segments = match plan.k {
+            Some(k) => vec![k; plan.channels.len()],
+            None => first_round(&densities, from, to, budget),
+        };
         let channels = plan
             .channels
             .iter()
-            .map(|c| {
-                let load =
-                    ChannelLoad::new(c.clone(), from, to, plan.k).map_err(|e| e.to_string())?;
+            .zip(densities.iter().zip(segments))
+            .map(|(c, (density, k))| {
+                let load = ChannelLoad::planned(c.clone(), from, to, k, density)
+                    .map_err(|e| e.to_string())?;
                 Ok(Rc::new(ChannelRun::new(load, number)))
             })
             .collect::<Result<Vec<_>, String>>()?;
         self.run.set_value(None);
         let load = Rc::new(Load {
-            base: plan.base.trim_end_matches('/').to_owned(),
+            base: base.to_owned(),
             channels,
             meter: RefCell::new(LoadMeter::new(js_sys::Date::now())),
             range: Range {
@@ -194,6 +217,7 @@ impl Loader {
                 to: plan.to,
             },
             follow: Cell::new(plan.follow),
+            budget,
         });
         self.channels.set(
             load.channels
@@ -250,11 +274,11 @@ impl Loader {
             })
             .collect();
         let run = Rc::new(Run {
+            spare: Cell::new(load.budget.saturating_sub(work.len())),
             load,
             loader: *self,
             in_flight: RefCell::default(),
             tasks: Cell::new(work.len()),
-            spare: Cell::new(0),
             following: Cell::new(0),
         });
         self.run.set_value(Some(run.clone()));
@@ -311,6 +335,30 @@ impl Loader {
     }
 }
 
+/// What is known of each channel's items: the API's listing, when the channel picker has fetched it (a link
+/// opened cold starts at once instead, and its first pages tell the density).
+fn densities(base: &str, channels: &[Channel]) -> Vec<Density> {
+    let listing = api::listed(base);
+    channels
+        .iter()
+        .map(|c| {
+            let listed = listing
+                .as_ref()?
+                .channels
+                .iter()
+                .find(|s| &s.channel == c)?;
+            // An empty channel is listed without a span.
+            let (first, last) = listed.first.zip(listed.last).unwrap_or((0, 0));
+            Some(Density::Listed {
+                count: listed.count,
+                first,
+                last,
+            })
+        })
+        .map(|d| d.unwrap_or(Density::Unknown))
+        .collect()
+}
+
 impl Default for Loader {
     fn default() -> Self {
         Self::new()
@@ -356,17 +404,22 @@ impl Run {
     }
 
     /// Gives spare request slots to splits of the pending segments with the most pages left, of any channel, each
-    /// paged by a new task: as many requests stay in flight as the load started with, until too little is left to
-    /// share. A slot waits (until the next page) while no channel can estimate what it has left.
+    /// paged by a new task: the budget's requests stay in flight until too little is left to share. Slots wait
+    /// (until the next page) while a channel still loading cannot estimate what it has left: else the first
+    /// channel to answer would take them all.
     fn rebalance(self: &Rc<Self>) {
         while self.spare.get() > 0 {
-            let busiest = self
+            let estimates: Option<Vec<_>> = self
                 .load
                 .channels
                 .iter()
-                .filter(|c| !c.is_failed())
-                .filter_map(|c| c.load().busiest().map(|(i, pages)| (c, i, pages)))
-                .max_by(|a, b| a.2.total_cmp(&b.2));
+                .filter(|c| !c.is_failed() && c.load().pending().next().is_some())
+                .map(|c| c.load().busiest().map(|(i, pages)| (c, i, pages)))
+                .collect();
+            let Some(estimates) = estimates else {
+                break;
+            };
+            let busiest = estimates.into_iter().max_by(|a, b| a.2.total_cmp(&b.2));
             let Some((channel, i, _)) = busiest.filter(|b| b.2 >= SPLIT_MIN_PAGES) else {
                 break;
             };

@@ -13,7 +13,7 @@ use serde_json::json;
 use tickscope_core::aggregate::{BySide, Flow, Heatmap, HeatmapParams, Interval, flow, heatmap};
 use tickscope_core::{Columns, Shade, ZoomFrame};
 use wasm_bindgen::JsValue;
-use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::gaps::shade_gaps;
 use super::{BUY, Look, SELL, finish, ms, set, time_chart, to_js};
@@ -80,7 +80,7 @@ fn heatmap_options(map: &Heatmap, frame: &ZoomFrame, look: Look) -> JsValue {
     RENDER_CELL.with(|render| {
         for i in 0..2 {
             let series = js_sys::Reflect::get(&all, &i.into()).unwrap_or(JsValue::NULL);
-            set(&series, &["renderItem"], render.as_ref().clone());
+            set(&series, &["renderItem"], render.clone());
         }
     });
     set(&option, &["series"], all);
@@ -111,41 +111,14 @@ fn cells(map: &Heatmap, weights: &[f32]) -> Vec<[f64; 5]> {
     out
 }
 
-thread_local! {
+#[wasm_bindgen(module = "/src/charts/render_cell.js")]
+extern "C" {
     /// ECharts' `renderItem` for a cell: a rectangle from `(start, high)` to `(end, low)`, in the colour the
-    /// series' visual map gives its weight.
-    static RENDER_CELL: Closure<dyn Fn(JsValue, JsValue) -> JsValue> =
-        Closure::new(|_params: JsValue, api: JsValue| render_cell(&api).unwrap_or(JsValue::NULL));
+    /// series' visual map gives its weight. In JS: ECharts calls it per cell on every render.
+    #[wasm_bindgen(thread_local_v2, js_name = renderCell)]
+    static RENDER_CELL: JsValue;
 }
 
-fn render_cell(api: &JsValue) -> Option<JsValue> {
-    let call = |name: &str, arg: &JsValue| -> Option<JsValue> {
-        let f: js_sys::Function = js_sys::Reflect::get(api, &name.into()).ok()?.into();
-        f.call1(api, arg).ok()
-    };
-    let value = |dim: u32| call("value", &dim.into());
-    let point = |x: Option<JsValue>, y: Option<JsValue>| -> Option<(f64, f64)> {
-        let at = call("coord", &js_sys::Array::of2(&x?, &y?).into())?;
-        let at = js_sys::Array::from(&at);
-        Some((at.get(0).as_f64()?, at.get(1).as_f64()?))
-    };
-    let (x0, y0) = point(value(0), value(4))?;
-    let (x1, y1) = point(value(3), value(1))?;
-    let fill = call("visual", &"color".into())?;
-    let shape =
-        json!({ "x": x0, "y": y0, "width": (x1 - x0).max(1.0), "height": (y1 - y0).max(1.0) });
-    let item = js_sys::Object::new();
-    let put = |key: &str, v: &JsValue| js_sys::Reflect::set(&item, &key.into(), v).ok();
-    put("type", &"rect".into())?;
-    put("shape", &to_js(&shape))?;
-    let style = js_sys::Object::new();
-    js_sys::Reflect::set(&style, &"fill".into(), &fill).ok()?;
-    put("style", &style.into())?;
-    Some(item.into())
-}
-
-/// Created, changed and deleted events per interval, stacked; the amount added on each side as lines on a
-/// second axis.
 fn flow_chart(flow: &Flow, frame: &ZoomFrame) -> Chart {
     let series = |name: &str, color: &str, counts: Vec<u64>| {
         let data: Vec<Vec<f64>> = flow

@@ -1,6 +1,7 @@
 //! Redrawing charts: one memo of everything a draw reads (the look, the zoom, the data's and the gaps' versions)
 //! drives one throttled redraw, so a setting read by the draw cannot be missed. While pages arrive, a few redraws a
-//! second at most, never so often that drawing crowds out loading, and always one after the last change.
+//! second at most, never so often that drawing crowds out loading, and always one after the last change; once
+//! the load is over, at once.
 
 use std::time::Duration;
 
@@ -17,6 +18,8 @@ pub struct DrawInputs {
     /// The gaps' version ([`crate::gaps::Gaps::version`]): they arrive after the data.
     pub gaps: u64,
     pub deferred: bool,
+    /// Pages are arriving: redraws are throttled.
+    pub loading: bool,
 }
 
 /// Redraws while loading come at most this often.
@@ -31,11 +34,18 @@ pub fn throttled_redraw(inputs: Memo<DrawInputs>, draw: impl Fn(DrawInputs) + Cl
     let next_at = StoredValue::new(0.0f64);
     let pending = StoredValue::new(false);
     Effect::new(move |_| {
-        if inputs.get().deferred || pending.get_value() {
+        let DrawInputs {
+            deferred, loading, ..
+        } = inputs.get();
+        if deferred || pending.get_value() {
             return;
         }
         pending.set_value(true);
-        let wait = (next_at.get_value() - js_sys::Date::now()).max(0.0);
+        let wait = if loading {
+            (next_at.get_value() - js_sys::Date::now()).max(0.0)
+        } else {
+            0.0
+        };
         let draw = draw.clone();
         set_timeout(
             move || {

@@ -71,6 +71,7 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     let inputs = draw_inputs(
         form,
         gaps,
+        status,
         move || version.get(),
         move || !visible.get() && status.get() == Status::Loading,
     );
@@ -127,10 +128,11 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
 }
 
 /// The memo of everything a chart of this data draws from: the look, the zoom, the data's and the gaps' versions,
-/// and whether it waits (`deferred`).
+/// whether it waits (`deferred`), and whether pages are arriving.
 pub fn draw_inputs(
     form: Form,
     gaps: Gaps,
+    status: Signal<Status>,
     version: impl Fn() -> u64 + Send + Sync + 'static,
     deferred: impl Fn() -> bool + Send + Sync + 'static,
 ) -> Memo<DrawInputs> {
@@ -144,5 +146,6 @@ pub fn draw_inputs(
         version: version(),
         gaps: gaps.version(),
         deferred: deferred(),
+        loading: status.get() == Status::Loading,
     })
 }

@@ -12,18 +12,22 @@ use crate::charts::redraw::throttled_redraw;
 use crate::charts::zoom::zoom_handler;
 use crate::form::Form;
 use crate::gaps::Gaps;
-use crate::loader::{ChannelData, TimeAxis};
+use crate::loader::{ChannelData, Status, TimeAxis};
 
 const ID: &str = "chart-compare";
 
 #[component]
-pub fn ComparePanel(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView {
+pub fn ComparePanel(
+    channels: Signal<Vec<ChannelData>>,
+    form: Form,
+    status: Signal<Status>,
+) -> impl IntoView {
     let any_trades = Memo::new(move |_| channels.with(|all| trades_of(all).next().is_some()));
     view! {
         <Show when=move || any_trades.get()>
             <section class="panel compare-panel">
                 <h2>"Compare " <span class="muted">"price change from the start of the visible window, %"</span></h2>
-                <CompareChart channels form />
+                <CompareChart channels form status />
             </section>
         </Show>
     }
@@ -31,14 +35,18 @@ pub fn ComparePanel(channels: Signal<Vec<ChannelData>>, form: Form) -> impl Into
 
 /// The chart itself: its instance lives exactly as long as the panel is shown.
 #[component]
-fn CompareChart(channels: Signal<Vec<ChannelData>>, form: Form) -> impl IntoView {
+fn CompareChart(
+    channels: Signal<Vec<ChannelData>>,
+    form: Form,
+    status: Signal<Status>,
+) -> impl IntoView {
     let trades = move || -> Vec<ChannelData> {
         channels.with_untracked(|all| trades_of(all).cloned().collect())
     };
     // One version for all the trades channels: it changes when any of them gets items.
     let version = move || channels.with(|all| trades_of(all).map(|c| c.version().get()).sum());
     let gaps = expect_context::<Gaps>();
-    let inputs = draw_inputs(form, gaps, version, || false);
+    let inputs = draw_inputs(form, gaps, status, version, || false);
     let axis = expect_context::<TimeAxis>();
     let range = move || axis.range();
     let chart = Chart::new(ID.to_owned(), Some(zoom_handler(form.zoom, range)));

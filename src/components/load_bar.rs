@@ -1,15 +1,17 @@
-//! Load, Cancel, Resume, Copy link, and the number of parallel segments.
+//! Load, Cancel, Resume, Copy link, and the load's parallelism when the user fixes it.
 
 use leptos::prelude::*;
 
-use tickscope_core::MAX_K;
+use tickscope_core::{MAX_IN_FLIGHT, MAX_K};
 
+use super::count_input::CountInput;
 use crate::loader::Status;
 
 #[component]
 pub fn LoadBar(
     status: Signal<Status>,
-    k: RwSignal<u8>,
+    k: RwSignal<Option<u8>>,
+    inflight: RwSignal<Option<u8>>,
     can_load: Signal<bool>,
     on_load: Callback<()>,
     on_cancel: Callback<()>,
@@ -21,14 +23,11 @@ pub fn LoadBar(
     let resumable = move || matches!(status.get(), Status::Error | Status::Cancelled);
     view! {
         <div class="load-bar">
-            <label title="Time segments loaded in parallel per channel. When one is done, the one with the most left is split, so as many requests stay in flight to the end.">
-                "Parallel segments "
-                <input type="number" min="1" max=MAX_K data-testid="segments" prop:value=move || k.get().to_string()
-                    on:change=move |ev| {
-                        // Anything but a whole number from 1 to MAX_K snaps back to the nearest valid K.
-                        let typed = event_target_value(&ev).trim().parse::<f64>().ok().filter(|v| v.is_finite());
-                        k.set(typed.map_or(k.get_untracked(), |v| v.round().clamp(1.0, f64::from(MAX_K)) as u8));
-                    } />
+            <label title="Time segments per channel to start with. Auto: sized from what the API lists, so the load takes the fewest rounds of requests. When a segment is done, the one with the most left is split.">
+                "Segments " <CountInput value=k max=MAX_K testid="segments" />
+            </label>
+            <label title="Requests in flight at once. Auto: 48 over HTTP/2, 6 over HTTP/1.1 (a browser's connections to one host).">
+                "In flight " <CountInput value=inflight max=MAX_IN_FLIGHT testid="in-flight" />
             </label>
             <button class="primary" data-testid="load" disabled=move || !can_load.get()
                 on:click=move |_| on_load.run(())>"Load"</button>

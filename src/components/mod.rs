@@ -5,6 +5,7 @@ pub mod channel_panel;
 pub mod channel_picker;
 pub mod chart_box;
 pub mod compare_panel;
+pub mod count_input;
 pub mod interval_picker;
 pub mod live_badge;
 pub mod load_bar;

@@ -45,10 +45,11 @@ pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use routes::{ROUTES, ROUTES_HEADER, has_route};
 pub use segments::{
-    ChannelLoad, LOOKBACK_US, POLL_MS, QUIET_POLL_MS, SPLIT_MIN_PAGES, poll_delay_ms,
+    ChannelLoad, Density, H1_IN_FLIGHT, H2_IN_FLIGHT, ITEMS_PER_PAGE, LOOKBACK_US, POLL_MS,
+    PROBES_PER_CHANNEL, QUIET_POLL_MS, SPLIT_MIN_PAGES, first_round, in_flight_for, poll_delay_ms,
 };
 pub use url_state::{
-    DEFAULT_K, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_iso, format_iso_with_offset,
-    format_utc, format_with_offset, parse_time,
+    MAX_IN_FLIGHT, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_iso,
+    format_iso_with_offset, format_utc, format_with_offset, parse_time,
 };
 pub use zoom::{ZoomFrame, at_live_end, back_to_live, follow_end};

@@ -23,9 +23,14 @@ use crate::progress::Coverage;
 use crate::response::PageBatch;
 
 mod live;
+mod plan;
 
 use live::Live;
 pub use live::{LOOKBACK_US, POLL_MS, QUIET_POLL_MS, poll_delay_ms};
+pub use plan::{
+    Density, H1_IN_FLIGHT, H2_IN_FLIGHT, ITEMS_PER_PAGE, PROBES_PER_CHANNEL, first_round,
+    in_flight_for,
+};
 
 /// Splits `[from, to]` (inclusive) into `k` contiguous, non-overlapping inclusive segments that cover it exactly,
 /// as equal as integers allow (lengths differ by at most 1 µs). Fewer segments when the range has fewer than `k`
@@ -113,11 +118,23 @@ pub struct ChannelLoad {
 }
 
 impl ChannelLoad {
-    /// `channel` over `[from, to]` in `k` segments (see [`split`]).
+    /// `channel` over `[from, to]` in `k` equal segments (see [`split`]).
     pub fn new(channel: Channel, from: i64, to: i64, k: usize) -> Result<Self, PagerError> {
+        Self::planned(channel, from, to, k, &Density::Unknown)
+    }
+
+    /// `channel` over `[from, to]` in `k` segments, equal in time over where its items are, by `density` (see
+    /// [`first_round`] for `k`).
+    pub fn planned(
+        channel: Channel,
+        from: i64,
+        to: i64,
+        k: usize,
+        density: &Density,
+    ) -> Result<Self, PagerError> {
         // Checks the range even when the split is empty.
         SegmentPager::new(channel.clone(), from, to)?;
-        let segments = split(from, to, k)
+        let segments = plan::place(from, to, k, density)
             .into_iter()
             .map(|(a, b)| {
                 Ok(Segment {
@@ -187,9 +204,10 @@ impl ChannelLoad {
             .map(|(i, _)| i)
     }
 
-    /// The pending segment with the most pages left, by estimate, and that estimate: its uncovered time at the
-    /// channel's density so far (items per µs covered), in the channel's average page size. `None` until a page
-    /// has arrived or when nothing is pending.
+    /// The pending segment with the most pages left, by estimate, and that estimate: its uncovered time at its
+    /// own density so far (items per µs covered; the channel's before its first page), in the channel's average
+    /// page size. Bursts make neighbouring segments differ by far more than channels differ on average. `None`
+    /// until a page has arrived or when nothing is pending.
     pub fn busiest(&self) -> Option<(usize, f64)> {
         let stats = self.stats();
         let covered = Coverage::of_load(self).covered_us;
@@ -205,7 +223,13 @@ impl ChannelLoad {
             .map(|(i, s)| {
                 let (start, to) = s.left();
                 let left_us = (to as f64 - start as f64 + 1.0).max(0.0);
-                (i, left_us * items_per_us / items_per_page)
+                let own = Coverage::of_pager(&s.pager);
+                let density = if own.items > 0 && own.covered_us > 0 {
+                    own.items as f64 / own.covered_us as f64
+                } else {
+                    items_per_us
+                };
+                (i, left_us * density / items_per_page)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }

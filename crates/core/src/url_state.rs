@@ -29,8 +29,9 @@ use time::{US_PER_DAY, civil_from_days, parse_iso};
 pub use time::{format_iso, format_iso_with_offset, format_utc, format_with_offset};
 pub use time_spec::TimeSpec;
 
-pub const DEFAULT_K: u8 = 4;
 pub const MAX_K: u8 = 16;
+/// The most requests in flight a link may ask for.
+pub const MAX_IN_FLIGHT: u8 = 128;
 
 /// How times are shown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -89,8 +90,11 @@ pub struct ViewState {
     /// Once the load reaches now, keep asking for what is newer.
     pub follow: bool,
     pub tz: TzMode,
-    /// Parallel segments per channel, 1..=16.
-    pub k: u8,
+    /// Parallel segments per channel, 1..=16, as the user fixed them; `None`: planned from the data (see
+    /// `first_round`).
+    pub k: Option<u8>,
+    /// Requests in flight, 1..=128; `None`: by the API's protocol (48 over HTTP/2, 6 over HTTP/1.1).
+    pub inflight: Option<u8>,
     /// The charts' interval; `None`: chosen from the visible window.
     pub iv: Option<Interval>,
     pub view: PriceView,
@@ -109,7 +113,8 @@ impl Default for ViewState {
             to: None,
             follow: false,
             tz: TzMode::Utc,
-            k: DEFAULT_K,
+            k: None,
+            inflight: None,
             iv: None,
             view: PriceView::Candles,
             zoom: None,
@@ -141,7 +146,8 @@ impl ViewState {
             let raw = value;
             let value = raw.trim();
             match key.as_ref() {
-                "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "iv" | "view" | "zoom"
+                "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "inflight" | "iv" | "view"
+                | "zoom"
                     if value.is_empty() => {}
                 "api" => match check_api(value) {
                     Ok(()) => state.api = Some(value.to_owned()),
@@ -169,12 +175,17 @@ impl ViewState {
                         clip(value)
                     )),
                 },
-                "k" => match value.parse::<u8>() {
-                    Ok(k) if (1..=MAX_K).contains(&k) && value.bytes().all(|b| b.is_ascii_digit()) => {
-                        state.k = k
-                    }
-                    _ => warnings.push(format!(
-                        "`k` {:?} is not a number of parallel segments from 1 to {MAX_K}; using {DEFAULT_K}",
+                "k" => match parse_count(value, MAX_K) {
+                    Some(k) => state.k = Some(k),
+                    None => warnings.push(format!(
+                        "`k` {:?} is not a number of parallel segments from 1 to {MAX_K}; planning from the data",
+                        clip(value)
+                    )),
+                },
+                "inflight" => match parse_count(value, MAX_IN_FLIGHT) {
+                    Some(n) => state.inflight = Some(n),
+                    None => warnings.push(format!(
+                        "`inflight` {:?} is not a number of requests from 1 to {MAX_IN_FLIGHT}; as the API's protocol allows",
                         clip(value)
                     )),
                 },
@@ -247,8 +258,11 @@ impl ViewState {
         if self.tz != TzMode::Utc {
             pairs.push(("tz", self.tz.name().to_owned()));
         }
-        if self.k != DEFAULT_K {
-            pairs.push(("k", self.k.to_string()));
+        if let Some(k) = self.k {
+            pairs.push(("k", k.to_string()));
+        }
+        if let Some(n) = self.inflight {
+            pairs.push(("inflight", n.to_string()));
         }
         if let Some(iv) = self.iv {
             pairs.push(("iv", iv.name().to_owned()));
@@ -276,6 +290,12 @@ impl ViewState {
 }
 
 /// `Err(why)` unless `value` looks like an absolute http(s) base URL.
+/// A whole number from 1 to `max`, digits only (no sign, no spaces).
+fn parse_count(value: &str, max: u8) -> Option<u8> {
+    let n = value.parse::<u8>().ok()?;
+    (value.bytes().all(|b| b.is_ascii_digit()) && (1..=max).contains(&n)).then_some(n)
+}
+
 fn check_api(value: &str) -> Result<(), &'static str> {
     let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {

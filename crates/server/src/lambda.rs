@@ -166,6 +166,7 @@ fn proxy_result(answer: &ApiResponse) -> String {
             "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
             "Access-Control-Allow-Headers": "*",
             "Access-Control-Expose-Headers": ROUTES_HEADER,
+            "Timing-Allow-Origin": "*",
             ROUTES_HEADER: ROUTES,
         },
         "body": answer.body,
@@ -293,5 +294,6 @@ mod tests {
             proxied["headers"]["Access-Control-Expose-Headers"],
             "X-Tickscope-Routes"
         );
+        assert_eq!(proxied["headers"]["Timing-Allow-Origin"], "*");
     }
 }

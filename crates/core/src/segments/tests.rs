@@ -171,6 +171,26 @@ fn the_busiest_segment_is_split_in_the_middle_of_what_it_has_left() {
 }
 
 #[test]
+fn a_burst_is_found_by_its_own_segment_s_density() {
+    // Segment 0 of 2 is sparse (10 items over 500 µs), segment 1 a burst (100 items over its first 100 µs, then 400
+    // µs with one item every 20 µs). The channel's average would rank them alike.
+    let mut items: Vec<Tick> = (0..10).map(|i| tick(i * 50, i)).collect();
+    items.extend((0..100).map(|i| tick(500 + i, 100 + i)));
+    items.extend((0..20).map(|i| tick(600 + i * 20, 300 + i)));
+    let mut api = FakeApi::new(CH, items, true, vec![10]);
+    let mut load = ChannelLoad::new(ch(), 0, 999, 2).unwrap();
+    for i in [0, 1] {
+        let q = load.next_query(i).unwrap();
+        load.accept(i, api.answer(&q)).unwrap();
+    }
+    // Segment 0's first page covered 0..=450 with 10 items; segment 1's 500..=509 with 10.
+    let (busiest, pages) = load.busiest().unwrap();
+    assert_eq!(busiest, 1);
+    // 490 µs left at 1 item per µs, 10 items a page.
+    assert!((pages - 49.0).abs() < 1e-9, "{pages}");
+}
+
+#[test]
 fn a_split_works_when_the_api_ignores_cursors() {
     let items: Vec<Tick> = (0..60).map(|i| tick(i * 10, i)).collect();
     // Page two is page one again (cursor ignored); page three asks from 60 and, in flight during the split, is

@@ -15,7 +15,7 @@ fn at(us: i64) -> Option<TimeSpec> {
 fn a_full_view_parses() {
     let (s, w) = parse(
         "?api=https://abc.execute-api.eu-west-1.amazonaws.com/prod&ch=live_trades_btcusd,live_orders_ethusd\
-         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&iv=1m&view=LINE\
+         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&inflight=12&iv=1m&view=LINE\
          &zoom=2022-03-21T03:00:00Z,1647832500000000&note=x",
     );
     assert_eq!(w, Vec::<String>::new());
@@ -29,7 +29,7 @@ fn a_full_view_parses() {
     );
     assert_eq!(s.from, at(T));
     assert_eq!(s.to, at(T + 13_320_000_000 + 500_000));
-    assert_eq!((s.tz, s.k), (TzMode::Local, 8));
+    assert_eq!((s.tz, s.k, s.inflight), (TzMode::Local, Some(8), Some(12)));
     assert_eq!((s.iv, s.view), (Some(Interval::M1), PriceView::Line));
     assert_eq!(s.zoom, Some((T + 900_000_000, T + 1_800_000_000)));
     assert_eq!(s.extra.get("note").map(String::as_str), Some("x"));
@@ -96,15 +96,15 @@ fn integer_microseconds_are_times_too() {
 #[test]
 fn bad_values_fall_back_with_a_warning_each() {
     let (s, w) = parse(
-        "api=ftp://x&ch=live_trades_btcusd,bogus,live_trades_btcusd&from=2022-02-30T00:00:00Z&to=-5&tz=mars&k=17",
+        "api=ftp://x&ch=live_trades_btcusd,bogus,live_trades_btcusd&from=2022-02-30T00:00:00Z&to=-5&tz=mars&k=17&inflight=200",
     );
     assert_eq!(s.api, None);
     assert_eq!(names(&s.channels), vec!["live_trades_btcusd"]);
     assert_eq!(
-        (s.from, s.to, s.tz, s.k),
-        (None, None, TzMode::Utc, DEFAULT_K)
+        (s.from, s.to, s.tz, s.k, s.inflight),
+        (None, None, TzMode::Utc, None, None)
     );
-    assert_eq!(w.len(), 7, "{w:#?}");
+    assert_eq!(w.len(), 8, "{w:#?}");
     let all = w.join("\n");
     for needle in [
         "`api` \"ftp://x\" is not an http:// or https:// URL; using the default API",
@@ -113,7 +113,8 @@ fn bad_values_fall_back_with_a_warning_each() {
         "`from` \"2022-02-30T00:00:00Z\" is not a time: day 30 is out of range",
         "`to` \"-5\" is not a time",
         "`tz` \"mars\" is not `utc` or `local`; using utc",
-        "`k` \"17\" is not a number of parallel segments from 1 to 16; using 4",
+        "`k` \"17\" is not a number of parallel segments from 1 to 16; planning from the data",
+        "`inflight` \"200\" is not a number of requests from 1 to 128",
     ] {
         assert!(all.contains(needle), "missing {needle:?} in\n{all}");
     }
@@ -133,6 +134,8 @@ fn more_bad_values() {
     assert!(warn("k=0").contains("`k`"));
     assert!(warn("k=%2B4").contains("`k`"));
     assert!(warn("k=four").contains("`k`"));
+    assert!(warn("inflight=0").contains("`inflight`"));
+    assert!(warn("inflight=129").contains("`inflight`"));
     assert!(warn("from=1969-12-31T00:00:00Z").contains("before 1970"));
     assert!(warn("from=99999999999999999999").contains("too large"));
     assert!(warn("from=2022-03-21T02:45:00").contains("no zone"));
@@ -156,7 +159,7 @@ fn lenient_forms_are_accepted() {
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(s.api.as_deref(), Some("HTTP://Host:8080"));
     assert_eq!(names(&s.channels), vec!["live_trades_btcusd"]);
-    assert_eq!((s.tz, s.k), (TzMode::Utc, 16));
+    assert_eq!((s.tz, s.k), (TzMode::Utc, Some(16)));
     // Keys are case-sensitive: `API` is an unknown key, kept.
     assert_eq!(s.extra.get("API").map(String::as_str), Some("x"));
     // An offset's unencoded `+` arrives as a space.
@@ -176,7 +179,8 @@ fn written_urls_are_readable_and_round_trip() {
         from: at(T + 123_000),
         to: at(T + 3_600_000_000),
         tz: TzMode::Local,
-        k: 2,
+        k: Some(2),
+        inflight: Some(30),
         ..ViewState::default()
     };
     s.extra.insert("note".into(), "a&b=c+d e%".into());
@@ -184,7 +188,7 @@ fn written_urls_are_readable_and_round_trip() {
     assert_eq!(
         q,
         "api=http://127.0.0.1:3000/api&ch=live_orders_btcusd,live_trades_ethusd\
-         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&note=a%26b%3Dc%2Bd%20e%25"
+         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&inflight=30&note=a%26b%3Dc%2Bd%20e%25"
     );
     assert_eq!(parse(&q), (s.clone(), vec![]));
     assert_eq!(parse(&format!("?{q}")).0, s);
@@ -221,7 +225,10 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         proptest::option::of(0i64..4_102_444_800_000_000),
         proptest::option::of(0i64..4_102_444_800_000_000),
         any::<bool>(),
-        1u8..=16,
+        (
+            proptest::option::of(1u8..=16),
+            proptest::option::of(1u8..=128),
+        ),
         prop::collection::btree_map("[a-zA-Z_][a-zA-Z0-9_]{0,6}", "\\PC{0,20}", 0..4),
         proptest::option::of(proptest::sample::select(Interval::ALL.to_vec())),
         proptest::sample::select(PriceView::ALL.to_vec()),
@@ -229,7 +236,19 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         (any::<bool>(), 0u32..10_000, any::<bool>()),
     )
         .prop_map(
-            |(api, channels, a, b, local, k, extra, iv, view, zoomed, (relative, back, follow))| {
+            |(
+                api,
+                channels,
+                a,
+                b,
+                local,
+                (k, inflight),
+                extra,
+                iv,
+                view,
+                zoomed,
+                (relative, back, follow),
+            )| {
                 let mut unique: Vec<Channel> = Vec::new();
                 for c in channels {
                     let c = Channel::parse(&c).expect("a well-formed name");
@@ -246,7 +265,8 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     .into_iter()
                     .filter(|(k, _)| {
                         ![
-                            "api", "ch", "from", "to", "follow", "tz", "k", "iv", "view", "zoom",
+                            "api", "ch", "from", "to", "follow", "tz", "k", "inflight", "iv",
+                            "view", "zoom",
                         ]
                         .contains(&k.as_str())
                     })
@@ -264,6 +284,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     follow,
                     tz: if local { TzMode::Local } else { TzMode::Utc },
                     k,
+                    inflight,
                     iv,
                     view,
                     zoom: match (from, to) {
@@ -288,7 +309,8 @@ proptest! {
     #[test]
     fn any_query_parses_to_a_view_that_round_trips(q in "\\PC{0,200}") {
         let (state, _) = ViewState::parse(&q);
-        prop_assert!((1..=MAX_K).contains(&state.k));
+        prop_assert!(state.k.is_none_or(|k| (1..=MAX_K).contains(&k)));
+        prop_assert!(state.inflight.is_none_or(|n| (1..=MAX_IN_FLIGHT).contains(&n)));
         let again = state.to_query();
         prop_assert_eq!(ViewState::parse(&again), (state, vec![]), "{}", again);
     }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get};
 use tower_http::CompressionLevel;
@@ -29,6 +29,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -81,6 +82,7 @@ pub fn router<S: Store>(
             .fallback(not_found)
             .layer(cors())
             .layer(routes_header::layer())
+            .layer(timing_allow_origin())
     };
     let dashboard = Router::new()
         .fallback_service(ServeDir::new(dist).fallback(axum::routing::any(dashboard_not_found)))
@@ -110,6 +112,15 @@ fn cors() -> CorsLayer {
         .allow_headers(Any)
         .expose_headers([routes_header::name()])
         .max_age(std::time::Duration::from_secs(86_400))
+}
+
+/// `Timing-Allow-Origin: *`: a page of any origin may read Resource Timing's `nextHopProtocol` of our answers,
+/// which tells the dashboard how many requests it can keep in flight (HTTP/2 or HTTP/1.1).
+fn timing_allow_origin() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        HeaderName::from_static("timing-allow-origin"),
+        HeaderValue::from_static("*"),
+    )
 }
 
 /// `GET /bitstamp` over `store` in the test options' store wrappers (ties shuffled, then the cursor ignored)
