@@ -86,8 +86,17 @@ struct Load {
     range: Range,
     /// Whether to follow once loaded; switched by the Follow checkbox.
     follow: Cell<bool>,
-    /// Requests to keep in flight while loading the range.
-    budget: usize,
+    /// Requests to keep in flight while loading the range, when fixed (by the link); else by the protocol.
+    fixed_budget: Option<usize>,
+}
+
+impl Load {
+    /// Requests to keep in flight: read again as pages arrive, since the protocol is known only once the API has
+    /// answered a request (a cold link starts loading at once).
+    fn budget(&self) -> usize {
+        self.fixed_budget
+            .unwrap_or_else(|| protocol::in_flight(&self.base))
+    }
 }
 
 /// The requests in flight for a load. Dropped by Cancel, by the next Load, or when its last task ends.
@@ -95,9 +104,8 @@ struct Run {
     load: Rc<Load>,
     loader: Loader,
     in_flight: RefCell<Vec<AbortController>>,
+    /// Segments being paged, one request in flight each: the load's budget less these is what splits may take.
     tasks: Cell<usize>,
-    /// Request slots not in use (the plan's left over, and those of finished segments) not yet given to a split.
-    spare: Cell<usize>,
     /// Channels following, once the range is loaded.
     following: Cell<usize>,
 }
@@ -188,11 +196,8 @@ impl Loader {
         let base = plan.base.trim_end_matches('/');
         let densities = densities(base, &plan.channels);
         // The user's K keeps K requests per channel in flight, as it always did; otherwise the protocol's budget.
-        let budget = match (plan.in_flight, plan.k) {
-            (Some(n), _) => n,
-            (None, Some(k)) => k * plan.channels.len(),
-            (None, None) => protocol::in_flight(base),
-        };
+        let fixed_budget = plan.in_flight.or(plan.k.map(|k| k * plan.channels.len()));
+        let budget = fixed_budget.unwrap_or_else(|| protocol::in_flight(base));
         let segments = match plan.k {
             Some(k) => vec![k; plan.channels.len()],
             None => first_round(&densities, from, to, budget),
@@ -217,7 +222,7 @@ impl Loader {
                 to: plan.to,
             },
             follow: Cell::new(plan.follow),
-            budget,
+            fixed_budget,
         });
         self.channels.set(
             load.channels
@@ -274,7 +279,6 @@ impl Loader {
             })
             .collect();
         let run = Rc::new(Run {
-            spare: Cell::new(load.budget.saturating_sub(work.len())),
             load,
             loader: *self,
             in_flight: RefCell::default(),
@@ -369,11 +373,10 @@ impl Run {
     /// A task is done: its request slot goes to a split of the busiest segment ([`Run::rebalance`]); the run ends
     /// with its last task.
     fn task_done(self: &Rc<Self>, segment_finished: bool) {
+        self.tasks.set(self.tasks.get() - 1);
         if segment_finished {
-            self.spare.set(self.spare.get() + 1);
             self.rebalance();
         }
-        self.tasks.set(self.tasks.get() - 1);
         if self.tasks.get() == 0 {
             self.caught_up();
         }
@@ -408,7 +411,7 @@ impl Run {
     /// (until the next page) while a channel still loading cannot estimate what it has left: else the first
     /// channel to answer would take them all.
     fn rebalance(self: &Rc<Self>) {
-        while self.spare.get() > 0 {
+        while self.tasks.get() < self.load.budget() {
             let estimates: Option<Vec<_>> = self
                 .load
                 .channels
@@ -426,7 +429,6 @@ impl Run {
             let Some(segment) = channel.split(i) else {
                 break;
             };
-            self.spare.set(self.spare.get() - 1);
             self.tasks.set(self.tasks.get() + 1);
             SegmentTask::spawn(self, channel.clone(), segment);
         }

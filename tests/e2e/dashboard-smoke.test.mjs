@@ -29,7 +29,7 @@ async function assertControls(page) {
     assert.equal(await box.getAttribute('type'), 'checkbox', `pick-${channel} is a checkbox`);
     assert.match(await channelLabel(page, channel).textContent(), new RegExp(channel), `${channel} named`);
   }
-  for (const testid of ['from', 'to', 'tz-utc', 'tz-local', 'segments', 'preset-all', 'api', 'load', 'cancel', 'resume', 'copy-link']) {
+  for (const testid of ['from', 'to', 'tz-utc', 'tz-local', 'segments', 'in-flight', 'preset-all', 'api', 'load', 'cancel', 'resume', 'copy-link']) {
     assert.ok(await page.getByTestId(testid).isVisible(), `${testid} visible`);
   }
   assert.equal((await page.getByTestId('status').textContent()).trim(), 'idle', 'status');

@@ -274,7 +274,7 @@ test('a garbage link renders with warnings, runs no script, and loads what is va
   assert.ok(await page.getByTestId('load').isVisible(), 'controls');
   // What is valid is used: live_trades_btcusd over the default range, from the default API.
   assert.equal(await page.getByTestId('api').inputValue(), apiUrl(), 'the default API');
-  assert.equal(await page.getByTestId('segments').inputValue(), '4', 'the default K');
+  assert.equal(await page.getByTestId('segments').inputValue(), '', 'K planned from the data (auto)');
   assert.ok(await page.getByTestId('tz-utc').isChecked(), 'UTC');
   assert.ok(await page.getByTestId('pick-live_trades_btcusd').isChecked(), 'the valid channel is picked');
   assert.ok(STATUSES.includes(await status(page)), `status is a status: ${await status(page)}`);
