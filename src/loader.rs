@@ -200,14 +200,18 @@ impl Loader {
         let budget = fixed_budget.unwrap_or_else(|| protocol::in_flight(base));
         let segments = match plan.k {
             Some(k) => vec![k; plan.channels.len()],
-            None => first_round(&densities, from, to, budget),
+            None => first_round(
+                &densities,
+                &vec![vec![(from, to)]; plan.channels.len()],
+                budget,
+            ),
         };
         let channels = plan
             .channels
             .iter()
             .zip(densities.iter().zip(segments))
             .map(|(c, (density, k))| {
-                let load = ChannelLoad::planned(c.clone(), from, to, k, density)
+                let load = ChannelLoad::planned(c.clone(), from, to, Vec::new(), k, density)
                     .map_err(|e| e.to_string())?;
                 Ok(Rc::new(ChannelRun::new(load, number)))
             })

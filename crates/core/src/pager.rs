@@ -142,6 +142,21 @@ impl SegmentPager {
         })
     }
 
+    /// A segment already complete: `items` were read from elsewhere (the cache), the last at `last_ts`.
+    pub fn completed(
+        channel: Channel,
+        from: i64,
+        to: i64,
+        items: u64,
+        last_ts: Option<i64>,
+    ) -> Result<Self, PagerError> {
+        let mut pager = Self::new(channel, from, to)?;
+        pager.done = true;
+        pager.stats.items = items;
+        pager.stats.last_ts = last_ts;
+        Ok(pager)
+    }
+
     /// Asks for at most `limit` items per page (the API may cut pages earlier, by size).
     pub fn with_limit(mut self, limit: Option<u32>) -> Self {
         self.limit = limit;

@@ -22,9 +22,11 @@ use crate::pager::{PagerError, PagerStats, SegmentPager};
 use crate::progress::Coverage;
 use crate::response::PageBatch;
 
+mod held;
 mod live;
 mod plan;
 
+pub use held::{Held, uncovered};
 use live::Live;
 pub use live::{LOOKBACK_US, POLL_MS, QUIET_POLL_MS, poll_delay_ms};
 pub use plan::{
@@ -53,9 +55,20 @@ struct Segment {
     pager: SegmentPager,
     pages: Vec<Columns>,
     error: Option<PagerError>,
+    /// Read from the cache, not fetched.
+    held: bool,
 }
 
 impl Segment {
+    fn pending(pager: SegmentPager) -> Self {
+        Self {
+            pager,
+            pages: Vec::new(),
+            error: None,
+            held: false,
+        }
+    }
+
     fn items(&self) -> usize {
         self.pages.iter().map(Columns::len).sum()
     }
@@ -120,30 +133,28 @@ pub struct ChannelLoad {
 impl ChannelLoad {
     /// `channel` over `[from, to]` in `k` equal segments (see [`split`]).
     pub fn new(channel: Channel, from: i64, to: i64, k: usize) -> Result<Self, PagerError> {
-        Self::planned(channel, from, to, k, &Density::Unknown)
+        Self::planned(channel, from, to, Vec::new(), k, &Density::Unknown)
     }
 
-    /// `channel` over `[from, to]` in `k` segments, equal in time over where its items are, by `density` (see
+    /// `channel` over `[from, to]`: the `held` stretches as they are (complete, in order, within the range), and
+    /// what they leave in about `k` segments, equal in time over where its items are by `density` (see
     /// [`first_round`] for `k`).
     pub fn planned(
         channel: Channel,
         from: i64,
         to: i64,
+        held: Vec<Held>,
         k: usize,
         density: &Density,
     ) -> Result<Self, PagerError> {
         // Checks the range even when the split is empty.
         SegmentPager::new(channel.clone(), from, to)?;
-        let segments = plan::place(from, to, k, density)
+        let spans: Vec<(i64, i64)> = held.iter().map(|h| (h.from, h.to)).collect();
+        let fetched = plan::place_all(&uncovered(from, to, &spans), k, density)
             .into_iter()
-            .map(|(a, b)| {
-                Ok(Segment {
-                    pager: SegmentPager::new(channel.clone(), a, b)?,
-                    pages: Vec::new(),
-                    error: None,
-                })
-            })
-            .collect::<Result<_, PagerError>>()?;
+            .map(|(a, b)| Ok(Segment::pending(SegmentPager::new(channel.clone(), a, b)?)));
+        let held = held.into_iter().map(|h| h.into_segment(&channel));
+        let segments = fetched.chain(held).collect::<Result<_, PagerError>>()?;
         Ok(Self {
             channel,
             from,
@@ -251,11 +262,7 @@ impl ChannelLoad {
         if !s.pager.shorten(mid) {
             return None;
         }
-        self.segments.push(Segment {
-            pager,
-            pages: Vec::new(),
-            error: None,
-        });
+        self.segments.push(Segment::pending(pager));
         Some(self.segments.len() - 1)
     }
 

@@ -59,26 +59,39 @@ impl Density {
     }
 }
 
-/// Segments per channel for the first round over `[from, to]`, in at most `budget` requests (each channel gets at
-/// least one): listed channels share what the unknown ones' probes leave, as segments of equal expected pages,
-/// as few pages per segment as fit (so the fewest rounds). Half a page each where the budget allows: an even
-/// spread is a guess, and a segment that needs a second page costs a round.
-pub fn first_round(densities: &[Density], from: i64, to: i64, budget: usize) -> Vec<usize> {
-    let unknown = densities.iter().filter(|d| **d == Density::Unknown).count();
-    let probes = if unknown == 0 {
-        0
-    } else {
-        (budget / densities.len()).clamp(1, PROBES_PER_CHANNEL)
-    };
+/// Segments per channel for the first round over each channel's `ranges` to fetch (inclusive; several where the
+/// cache holds the rest, none where it holds everything), in at most `budget` requests (each channel with
+/// something to fetch gets at least one): listed channels share what the unknown ones' probes leave, as segments
+/// of equal expected pages, as few pages per segment as fit (so the fewest rounds). Half a page each where the
+/// budget allows: an even spread is a guess, and a segment that needs a second page costs a round.
+pub fn first_round(densities: &[Density], ranges: &[Vec<(i64, i64)>], budget: usize) -> Vec<usize> {
+    let fetching = ranges.iter().filter(|r| !r.is_empty()).count().max(1);
+    let unknown = densities
+        .iter()
+        .zip(ranges)
+        .filter(|(d, r)| **d == Density::Unknown && !r.is_empty())
+        .count();
+    let probes = (budget / fetching).clamp(1, PROBES_PER_CHANNEL);
+    // Expected pages: `None` for an unknown channel, and no segment at all for one with nothing to fetch.
     let pages: Vec<Option<f64>> = densities
         .iter()
-        .map(|d| d.items_in(from, to).map(|n| n / ITEMS_PER_PAGE))
+        .zip(ranges)
+        .map(|(d, r)| {
+            let items: Option<f64> = r.iter().map(|&(a, b)| d.items_in(a, b)).sum();
+            items.map(|n| n / ITEMS_PER_PAGE)
+        })
         .collect();
+    let nothing = |i: usize| ranges[i].is_empty();
     let listed_budget = budget.saturating_sub(probes * unknown);
     let plan_at = |per_segment: f64| -> Vec<usize> {
         pages
             .iter()
-            .map(|p| p.map_or(probes, |p| ((p / per_segment).ceil() as usize).max(1)))
+            .enumerate()
+            .map(|(i, p)| match p {
+                _ if nothing(i) => 0,
+                None => probes,
+                Some(p) => ((p / per_segment).ceil() as usize).max(1),
+            })
             .collect()
     };
     let fits = |per_segment: f64| {
@@ -104,6 +117,27 @@ pub fn first_round(densities: &[Density], from: i64, to: i64, budget: usize) -> 
         if fits(mid) { hi = mid } else { lo = mid + 1.0 }
     }
     plan_at(hi)
+}
+
+/// About `k` segments over `ranges` (inclusive, in order), at least one per range: the extra ones go where the
+/// most items are expected (by time where nothing is listed), each range then split by [`place`].
+pub fn place_all(ranges: &[(i64, i64)], k: usize, density: &Density) -> Vec<(i64, i64)> {
+    let weight = |&(a, b): &(i64, i64)| density.items_in(a, b).unwrap_or(b as f64 - a as f64 + 1.0);
+    let weights: Vec<f64> = ranges.iter().map(weight).collect();
+    let mut counts = vec![1usize; ranges.len()];
+    for _ in ranges.len()..k {
+        let most = (0..ranges.len()).max_by(|&i, &j| {
+            (weights[i] / counts[i] as f64).total_cmp(&(weights[j] / counts[j] as f64))
+        });
+        if let Some(i) = most {
+            counts[i] += 1;
+        }
+    }
+    ranges
+        .iter()
+        .zip(counts)
+        .flat_map(|(&(a, b), n)| place(a, b, n, density))
+        .collect()
 }
 
 /// `[from, to]` in `k` segments: equal in time over where the channel's items are (`data`, when listed), the

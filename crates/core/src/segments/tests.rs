@@ -1,5 +1,5 @@
 use super::*;
-use crate::columns::Tick;
+use crate::columns::{Columns, Tick};
 use crate::pager::fake_api::{FakeApi, KeyStyle, identities, tick};
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -368,4 +368,36 @@ proptest! {
         );
         prop_assert_eq!(crate::items_csv(&ch(), &chunks), crate::items_csv(&ch(), &whole));
     }
+}
+
+#[test]
+fn held_stretches_are_kept_and_only_what_was_fetched_is_offered_to_store() {
+    let items: Vec<Tick> = (0..100).map(|i| tick(i * 10, i)).collect();
+    let mut api = FakeApi::new(CH, items.clone(), true, vec![7]);
+    // The cache holds 300..=599.
+    let mut cached = Columns::default();
+    for t in items.iter().filter(|t| (300..=599).contains(&t.ts)) {
+        cached.push(*t);
+    }
+    let held = Held {
+        from: 300,
+        to: 599,
+        columns: cached,
+    };
+    let mut load = ChannelLoad::planned(ch(), 0, 999, vec![held], 4, &Density::Unknown).unwrap();
+    assert_eq!(load.held_items(), 30);
+    while let Some(i) = { load.pending().next() } {
+        let q = load.next_query(i).unwrap();
+        load.accept(i, api.answer(&q)).unwrap();
+    }
+    assert!(load.is_done());
+    let want: Vec<(i64, i64)> = items.iter().map(|t| (t.ts, t.id)).collect();
+    assert_eq!(load.chunks().flat_map(identities).collect::<Vec<_>>(), want);
+    // Fetched: 0..=299 and 600..=999, the latter only up to 800 (newer may still arrive).
+    let kept = load.fetched_stretches(800);
+    let spans: Vec<(i64, i64, usize)> = kept
+        .iter()
+        .map(|h| (h.from, h.to, h.columns.len()))
+        .collect();
+    assert_eq!(spans, vec![(0, 299, 30), (600, 800, 21)]);
 }

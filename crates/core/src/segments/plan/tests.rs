@@ -10,6 +10,11 @@ fn listed(pages: f64) -> Density {
     }
 }
 
+/// `n` channels, each to fetch over `[0, 999]`.
+fn whole(n: usize) -> Vec<Vec<(i64, i64)>> {
+    vec![vec![(0, 999)]; n]
+}
+
 #[test]
 fn the_protocol_sets_the_requests_in_flight() {
     assert_eq!(in_flight_for("h2", true), H2_IN_FLIGHT);
@@ -25,43 +30,72 @@ fn the_protocol_sets_the_requests_in_flight() {
 fn listed_channels_get_segments_of_equal_pages_in_the_fewest_rounds() {
     let channels = [listed(2.0), listed(10.0), listed(20.0)];
     // Half a page each would be 64 requests; a page each is 32.
-    assert_eq!(first_round(&channels, 0, 999, 48), vec![2, 10, 20]);
+    assert_eq!(
+        first_round(&channels, &whole(channels.len()), 48),
+        vec![2, 10, 20]
+    );
     // Six connections: 7 pages per segment is the fewest that fit (6 pages would be 1 + 2 + 4 = 7 requests).
-    assert_eq!(first_round(&channels, 0, 999, 6), vec![1, 2, 3]);
+    assert_eq!(
+        first_round(&channels, &whole(channels.len()), 6),
+        vec![1, 2, 3]
+    );
     // Plenty: half a page each.
-    assert_eq!(first_round(&channels, 0, 999, 100), vec![4, 20, 40]);
+    assert_eq!(
+        first_round(&channels, &whole(channels.len()), 100),
+        vec![4, 20, 40]
+    );
 }
 
 #[test]
 fn only_the_part_of_the_range_with_items_counts() {
     // The range is half the listed span: half the items.
-    assert_eq!(first_round(&[listed(20.0)], 0, 499, 10), vec![10]);
+    assert_eq!(
+        first_round(&[listed(20.0)], &[vec![(0, 499)]], 10),
+        vec![10]
+    );
     // A range beside the data, or an empty channel: one request to be sure.
-    assert_eq!(first_round(&[listed(20.0)], 2_000, 3_000, 10), vec![1]);
+    assert_eq!(
+        first_round(&[listed(20.0)], &[vec![(2_000, 3_000)]], 10),
+        vec![1]
+    );
     let empty = Density::Listed {
         count: 0,
         first: 0,
         last: 999,
     };
-    assert_eq!(first_round(&[empty], 0, 999, 10), vec![1]);
+    assert_eq!(first_round(&[empty], &whole(1), 10), vec![1]);
 }
 
 #[test]
 fn channels_without_counts_are_probed_and_leave_the_rest_to_the_listed() {
     let unknown = Density::Unknown;
-    assert_eq!(first_round(&[unknown; 4], 0, 999, 48), vec![4; 4]);
+    assert_eq!(first_round(&[unknown; 4], &whole(4), 48), vec![4; 4]);
     // Six connections for four channels: one probe each.
-    assert_eq!(first_round(&[unknown; 4], 0, 999, 6), vec![1; 4]);
+    assert_eq!(first_round(&[unknown; 4], &whole(4), 6), vec![1; 4]);
     // 4 probes; 44 requests left: half a page each of 10 pages.
     assert_eq!(
-        first_round(&[unknown, listed(10.0)], 0, 999, 48),
+        first_round(&[unknown, listed(10.0)], &whole(2), 48),
         vec![4, 20]
     );
     // Fewer requests than channels: one each all the same.
     assert_eq!(
-        first_round(&[listed(30.0), unknown, listed(9.0)], 0, 999, 2),
+        first_round(&[listed(30.0), unknown, listed(9.0)], &whole(3), 2),
         vec![1, 1, 1]
     );
+}
+
+#[test]
+fn what_the_cache_holds_is_not_planned() {
+    let channels = [listed(20.0), listed(20.0)];
+    // The first channel is all cached; the second has half its range to fetch.
+    let plan = first_round(&channels, &[vec![], vec![(0, 499)]], 48);
+    assert_eq!(plan, vec![0, 20]);
+    // Over two stretches to fetch, segments go where the items are, one at least each.
+    let ranges = [(0, 99), (500, 999)];
+    let placed = place_all(&ranges, 6, &listed(10.0));
+    assert_eq!(placed.len(), 6);
+    assert_eq!(placed.iter().filter(|s| s.1 <= 99).count(), 1);
+    assert_eq!(place_all(&ranges, 1, &Density::Unknown).len(), 2);
 }
 
 #[test]
@@ -91,7 +125,7 @@ proptest! {
         budget in 1usize..100,
     ) {
         let densities: Vec<Density> = pages.iter().map(|p| p.map_or(Density::Unknown, listed)).collect();
-        let plan = first_round(&densities, 0, 999, budget);
+        let plan = first_round(&densities, &whole(densities.len()), budget);
         prop_assert_eq!(plan.len(), densities.len());
         prop_assert!(plan.iter().all(|&s| s >= 1));
         let total: usize = plan.iter().sum();
@@ -100,7 +134,7 @@ proptest! {
         let rounds = |plan: &[usize]| {
             plan.iter().zip(&pages).filter_map(|(&s, p)| p.map(|p| (p / s as f64).ceil())).fold(0.0, f64::max)
         };
-        let more = first_round(&densities, 0, 999, budget + 10);
+        let more = first_round(&densities, &whole(densities.len()), budget + 10);
         prop_assert!(rounds(&more) <= rounds(&plan), "{more:?} against {plan:?}");
     }
 
