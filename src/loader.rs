@@ -94,9 +94,13 @@ impl Load {
     /// Requests to keep in flight: read again as pages arrive, since the protocol is known only once the API has
     /// answered a request (a cold link starts loading at once).
     fn budget(&self) -> usize {
-        self.fixed_budget
-            .unwrap_or_else(|| protocol::in_flight(&self.base))
+        budget(self.fixed_budget, &self.base)
     }
+}
+
+/// Requests to keep in flight to `base`: as fixed by the link, else as its protocol carries.
+fn budget(fixed: Option<usize>, base: &str) -> usize {
+    fixed.unwrap_or_else(|| protocol::in_flight(base))
 }
 
 /// The requests in flight for a load. Dropped by Cancel, by the next Load, or when its last task ends.
@@ -197,13 +201,12 @@ impl Loader {
         let densities = densities(base, &plan.channels);
         // The user's K keeps K requests per channel in flight, as it always did; otherwise the protocol's budget.
         let fixed_budget = plan.in_flight.or(plan.k.map(|k| k * plan.channels.len()));
-        let budget = fixed_budget.unwrap_or_else(|| protocol::in_flight(base));
         let segments = match plan.k {
             Some(k) => vec![k; plan.channels.len()],
             None => first_round(
                 &densities,
                 &vec![vec![(from, to)]; plan.channels.len()],
-                budget,
+                budget(fixed_budget, base),
             ),
         };
         let channels = plan

@@ -31,7 +31,7 @@ impl EventKind {
         }
     }
 
-    #[cfg(test)]
+    /// The kind its `as u8` value names.
     pub(crate) fn from_u8(value: u8) -> Option<Self> {
         [
             Self::Trade,
@@ -50,6 +50,13 @@ impl EventKind {
 pub enum Side {
     Buy = 0,
     Sell = 1,
+}
+
+impl Side {
+    /// The side its `as u8` value names.
+    pub(crate) fn from_u8(value: u8) -> Option<Self> {
+        [Self::Buy, Self::Sell].get(value as usize).copied()
+    }
 }
 
 /// One item in typed form, to push into [`Columns`] and read back from them.

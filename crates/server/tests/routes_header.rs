@@ -46,7 +46,8 @@ fn assert_readable_marker(response: &Response, what: &str) {
             .split(',')
             .any(|h| h.trim().eq_ignore_ascii_case("X-Tickscope-Routes")),
         "{what}: exposed {exposed:?}"
-    ); // So is the protocol it came by (Resource Timing's `nextHopProtocol`).
+    );
+    // So is the protocol it came by (Resource Timing's `nextHopProtocol`).
     assert_eq!(response.headers()["timing-allow-origin"], "*", "{what}");
 }
 

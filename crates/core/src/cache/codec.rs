@@ -89,49 +89,16 @@ pub fn decode(bytes: &[u8]) -> Result<Columns, CacheError> {
         at += len;
         part
     };
-    let words = |part: &[u8]| -> Vec<[u8; 8]> {
-        part.chunks_exact(8)
-            .map(|c| c.try_into().expect("8 bytes"))
-            .collect()
-    };
-    let ts: Vec<i64> = words(take(8 * n))
-        .into_iter()
-        .map(i64::from_le_bytes)
-        .collect();
-    let id: Vec<i64> = words(take(8 * n))
-        .into_iter()
-        .map(i64::from_le_bytes)
-        .collect();
-    let price: Vec<f64> = words(take(8 * n))
-        .into_iter()
-        .map(f64::from_le_bytes)
-        .collect();
-    let amount: Vec<f64> = words(take(8 * n))
-        .into_iter()
-        .map(f64::from_le_bytes)
-        .collect();
-    let side = take(n)
-        .iter()
-        .map(|&b| match b {
-            0 => Ok(Side::Buy),
-            1 => Ok(Side::Sell),
-            _ => Err(CacheError::Malformed("unknown side")),
-        })
-        .collect::<Result<_, _>>()?;
-    let event = take(n)
-        .iter()
-        .map(|&b| match b {
-            0 => Ok(EventKind::Trade),
-            1 => Ok(EventKind::OrderCreated),
-            2 => Ok(EventKind::OrderChanged),
-            3 => Ok(EventKind::OrderDeleted),
-            _ => Err(CacheError::Malformed("unknown event")),
-        })
-        .collect::<Result<_, _>>()?;
+    let ts = words(take(8 * n), i64::from_le_bytes);
+    let id = words(take(8 * n), i64::from_le_bytes);
+    let price = words(take(8 * n), f64::from_le_bytes);
+    let amount = words(take(8 * n), f64::from_le_bytes);
+    let side = bytes_as(take(n), Side::from_u8, "unknown side")?;
+    let event = bytes_as(take(n), EventKind::from_u8, "unknown event")?;
     let order_ids = if with_ids {
-        words(take(16 * n))
+        words(take(16 * n), i64::from_le_bytes)
             .chunks_exact(2)
-            .map(|p| [i64::from_le_bytes(p[0]), i64::from_le_bytes(p[1])])
+            .map(|pair| [pair[0], pair[1]])
             .collect()
     } else {
         Vec::new()
@@ -149,4 +116,22 @@ pub fn decode(bytes: &[u8]) -> Result<Columns, CacheError> {
         return Err(CacheError::Malformed("items out of order"));
     }
     Ok(columns)
+}
+
+/// Little-endian 8-byte values, read straight into their column.
+fn words<T>(part: &[u8], read: fn([u8; 8]) -> T) -> Vec<T> {
+    part.chunks_exact(8)
+        .map(|c| read(c.try_into().expect("8 bytes")))
+        .collect()
+}
+
+/// One byte per item, each a known value or the whole stretch is refused.
+fn bytes_as<T>(
+    part: &[u8],
+    read: fn(u8) -> Option<T>,
+    why: &'static str,
+) -> Result<Vec<T>, CacheError> {
+    part.iter()
+        .map(|&b| read(b).ok_or(CacheError::Malformed(why)))
+        .collect()
 }
