@@ -24,6 +24,8 @@ put() { # put PATTERN CONTENT-TYPE CACHE-CONTROL
 put "*.wasm" "application/wasm" "$immutable"
 put "tickscope-*.js" "text/javascript; charset=utf-8" "$immutable"
 put "*.css" "text/css; charset=utf-8" "$immutable"
+# wasm-bindgen's JS snippets: their folder is named by the crate, not their content, so revalidate them.
+put "snippets/*.js" "text/javascript; charset=utf-8" "no-cache"
 aws s3 cp dist/echarts.min.js "$dest/echarts.min.js" --content-type "text/javascript; charset=utf-8" \
     --cache-control "public, max-age=86400"
 put "*.html" "text/html; charset=utf-8" "no-cache"

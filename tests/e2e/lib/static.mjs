@@ -1,5 +1,5 @@
-// A plain static file server for dist/ (not tickscope-server), as GitHub Pages or S3 serve it: the files under one
-// sub-path only, and for anything missing 404.html with status 404.
+// A plain static file server for dist/ (not tickscope-server), as GitHub Pages or S3 serve it: the files (and
+// folders) under one sub-path only, and for anything missing 404.html with status 404.
 //
 //   const host = await serveUnderPrefix('/tickscope/');   // host.url: http://127.0.0.1:PORT
 //   ... page.goto(`${host.url}/tickscope/?...`) ...
@@ -17,8 +17,9 @@ export async function serveUnderPrefix(prefix) {
   const dist = distDir();
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url, 'http://x');
-    const name = pathname === prefix ? 'index.html' : pathname.slice(prefix.length);
-    const inside = pathname.startsWith(prefix) && !name.includes('..') && !name.includes('/');
+    const name = pathname === prefix ? 'index.html' : decodeURIComponent(pathname.slice(prefix.length));
+    // Nested files too (wasm-bindgen's snippets/), as static hosts serve them; nothing above dist/.
+    const inside = pathname.startsWith(prefix) && !name.split('/').includes('..');
     try {
       if (!inside) throw new Error('outside');
       const body = readFileSync(path.join(dist, name));
