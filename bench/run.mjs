@@ -12,7 +12,7 @@
 // Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
 // BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
 
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -78,7 +78,8 @@ function serveStatic() {
 function installRenderProbe() {
   window.__renders = [];
   addEventListener('TrunkApplicationStarted', (e) => (window.__wasm = e.detail.wasm));
-  // ECharts' UMD build assigns `window.echarts = {}` and fills it in afterwards: wrap `init` on each read.
+  // The peer's full UMD build assigns `window.echarts = {}` and fills it in afterwards (the dashboard's bundle
+  // assigns it whole): wrap `init` on each read.
   let real;
   Object.defineProperty(window, 'echarts', {
     configurable: true,
@@ -303,8 +304,10 @@ async function serverPages(server, span, clients, seconds = 5) {
 
 function firstLoadBytes() {
   const dist = distDir();
-  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const referenced = readdirSync(dist).filter((f) => f === 'index.html' || html.includes(f));
+  // Everything the page loads: dist/ holds nothing else but 404.html (index.html again).
+  const referenced = readdirSync(dist, { recursive: true }).filter(
+    (f) => f !== '404.html' && statSync(path.join(dist, f)).isFile(),
+  );
   const sizes = Object.fromEntries(referenced.map((f) => [f, gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length]));
   return { sizes, total: Object.values(sizes).reduce((a, b) => a + b, 0) };
 }
@@ -361,7 +364,7 @@ try {
   if (sections.has('size')) {
     const size = firstLoadBytes();
     const kb = (n) => ({ median: n / 1024, min: n / 1024, max: n / 1024 });
-    row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${f.replace(/-[0-9a-f]{16}/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
+    row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${path.basename(f).replace(/-[0-9a-f]{16}/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
   }
 } finally {
   await browser.close();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes the dashboard to S3 (a static website bucket, or one behind CloudFront), with content types and cache
-# headers set explicitly: hashed assets immutable for a year, the unhashed ECharts for a day, the HTML pages
+# headers set explicitly: hashed assets immutable for a year, wasm-bindgen's snippets and the HTML pages
 # revalidated on every visit (so a new build is seen at once). Needs the AWS CLI and credentials.
 #
 #   TICKSCOPE_API=https://<id>.execute-api.<region>.amazonaws.com/prod ./scripts/publish-s3.sh s3://BUCKET[/PREFIX]
@@ -17,15 +17,14 @@ command -v aws >/dev/null || { echo "publish-s3: the AWS CLI (aws) is not instal
 
 ./scripts/build-dashboard.sh
 immutable="public, max-age=31536000, immutable"
-put() { # put PATTERN CONTENT-TYPE CACHE-CONTROL
-    aws s3 cp dist/ "$dest" --recursive --exclude "*" --include "$1" --exclude "echarts.min.js" \
+put() { # put PATTERN CONTENT-TYPE CACHE-CONTROL [EXCLUDED]
+    aws s3 cp dist/ "$dest" --recursive --exclude "*" --include "$1" --exclude "${4:-/}" \
         --content-type "$2" --cache-control "$3"
 }
 put "*.wasm" "application/wasm" "$immutable"
-put "tickscope-*.js" "text/javascript; charset=utf-8" "$immutable"
+# tickscope-<hash>.js and echarts-<hash>.js (trunk names them by content).
+put "*.js" "text/javascript; charset=utf-8" "$immutable" "snippets/*"
 put "*.css" "text/css; charset=utf-8" "$immutable"
 # wasm-bindgen's JS snippets: their folder is named by the crate, not their content, so revalidate them.
 put "snippets/*.js" "text/javascript; charset=utf-8" "no-cache"
-aws s3 cp dist/echarts.min.js "$dest/echarts.min.js" --content-type "text/javascript; charset=utf-8" \
-    --cache-control "public, max-age=86400"
 put "*.html" "text/html; charset=utf-8" "no-cache"

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { checkEchartsParts } from './echarts-parts.mjs';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../out');
 
@@ -52,10 +53,12 @@ export function launchBrowser(extraArgs = []) {
 /**
  * A new page (in its own context) whose problems are recorded:
  * `problems.consoleErrors`, `problems.pageErrors`, `problems.failedRequests` (network failures and HTTP >= 400),
- * and every requested URL in `problems.requests`.
+ * and every requested URL in `problems.requests`; a chart option using a part of ECharts that was not built is a
+ * console error (lib/echarts-parts.mjs).
  */
 export async function newPage(browser, contextOptions = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  await context.addInitScript(checkEchartsParts);
   const page = await context.newPage();
   const problems = { consoleErrors: [], pageErrors: [], failedRequests: [], requests: [] };
   page.on('console', (msg) => {
