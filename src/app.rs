@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use tickscope_core::{Channel, ORIGINAL_WINDOW, TimeSpec, ViewState};
 
 use crate::api::{self, Listing};
+use crate::cache::Cache;
 use crate::components::back_to_live::BackToLive;
 use crate::components::channel_panel::ChannelPanel;
 use crate::components::channel_picker::ChannelPicker;
@@ -35,7 +36,8 @@ pub fn App() -> impl IntoView {
     // A first visit (no channel, no range in the link) gets what the API holds, ready to load.
     let first_visit = view.channels.is_empty() && view.from.is_none() && view.to.is_none();
     let form = Form::new(&view, &default_api);
-    let loader = Loader::new();
+    let cache = Cache::open();
+    let loader = Loader::new(cache);
     let snapshot: Signal<crate::loader::Snapshot> = loader.snapshot().into();
 
     let answer = LocalResource::new(move || {
@@ -121,7 +123,8 @@ pub fn App() -> impl IntoView {
     });
     let on_cancel = Callback::new(move |()| loader.cancel());
     let on_resume = Callback::new(move |()| loader.resume());
-    // How the charts show the data, and Follow, go into the link as they change (the rest of the form on Load).
+    // How the charts show the data, Follow and the cache go into the link as they change (the rest of the form on
+    // Load).
     let view_default_api = default_api.clone();
     Effect::watch(
         move || {
@@ -130,6 +133,7 @@ pub fn App() -> impl IntoView {
                 form.view.get(),
                 form.zoom.get(),
                 form.follow.get(),
+                form.cache.get(),
             )
         },
         move |_, _, _| link::replace_url(&form.view_state(&view_default_api)),
@@ -213,6 +217,8 @@ pub fn App() -> impl IntoView {
                     status
                     k=form.k
                     inflight=form.inflight
+                    cache
+                    use_cache=form.cache
                     can_load=Signal::derive(move || problems.with(Vec::is_empty))
                     on_load on_cancel on_resume on_copy
                     copied=copied.into()

@@ -1,6 +1,6 @@
 //! The view the user is editing: API base, channels, time range (instants or times before now), whether to
-//! follow, time zone, segments and requests in flight, and how the charts show the data (interval, price view, zoom). It reads from and
-//! writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
+//! follow, time zone, segments and requests in flight, the cache, and how the charts show the data (interval, price
+//! view, zoom). It reads from and writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +33,8 @@ pub struct Form {
     pub k: RwSignal<Option<u8>>,
     /// Requests in flight fixed by the user; `None`: by the API's protocol.
     pub inflight: RwSignal<Option<u8>>,
+    /// Read from and keep in the browser's cache.
+    pub cache: RwSignal<bool>,
     /// The charts' interval; `None`: chosen from the visible window.
     pub iv: RwSignal<Option<Interval>>,
     pub view: RwSignal<PriceView>,
@@ -58,6 +60,7 @@ impl Form {
             tz: RwSignal::new(tz),
             k: RwSignal::new(view.k),
             inflight: RwSignal::new(view.inflight),
+            cache: RwSignal::new(view.cache),
             iv: RwSignal::new(view.iv),
             view: RwSignal::new(view.view),
             zoom: RwSignal::new(view.zoom),
@@ -115,6 +118,7 @@ impl Form {
             k: self.k.get().map(usize::from),
             in_flight: self.inflight.get().map(usize::from),
             follow: self.follow.get(),
+            cache: self.cache.get(),
         })
     }
 
@@ -131,6 +135,7 @@ impl Form {
             tz: self.tz.get(),
             k: self.k.get(),
             inflight: self.inflight.get(),
+            cache: self.cache.get(),
             iv: self.iv.get(),
             view: self.view.get(),
             zoom: self.zoom.get(),

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod cache;
 pub mod charts;
 pub mod components;
 pub mod download;

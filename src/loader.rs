@@ -10,6 +10,8 @@
 //! - Once a run has loaded its range and the plan follows, its [`FollowTask`]s keep asking each channel for new
 //!   items ([`follow_task`]) until Cancel or Follow is switched off.
 //! - The [`Snapshot`] signal is for progress only, published at most every [`PUBLISH_MS`].
+//! - With the cache on, a load first reads what the [`Cache`] holds of its range and plans requests for the rest
+//!   only; once the range is loaded (or cancelled), what it fetched is kept there.
 
 mod channel_run;
 pub mod fetch_page;
@@ -22,9 +24,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
+use tickscope_core::cache::SETTLE_US;
 use tickscope_core::{
-    Channel, ChannelLoad, Density, LoadMeter, SPLIT_MIN_PAGES, TimeSpec, first_round,
+    Channel, ChannelLoad, Density, Held, LoadMeter, SPLIT_MIN_PAGES, SegmentPager, TimeSpec,
+    first_round, uncovered,
 };
 use web_sys::AbortController;
 
@@ -34,6 +39,7 @@ use follow_task::FollowTask;
 pub use snapshot::{ChannelSnapshot, Snapshot, Status};
 use task::SegmentTask;
 
+use crate::cache::Cache;
 use crate::time::now_us;
 use crate::{api, protocol};
 
@@ -51,6 +57,8 @@ pub struct LoadPlan {
     /// Requests in flight, as the user fixed them; `None`: by the API's protocol ([`protocol::in_flight`]).
     pub in_flight: Option<usize>,
     pub follow: bool,
+    /// Read the range from the cache where it holds it, and keep what is fetched there.
+    pub cache: bool,
 }
 
 /// The range as a following load reads it at each poll.
@@ -88,6 +96,8 @@ struct Load {
     follow: Cell<bool>,
     /// Requests to keep in flight while loading the range, when fixed (by the link); else by the protocol.
     fixed_budget: Option<usize>,
+    /// Where what is fetched is kept; `None` with the cache off.
+    cache: Option<Cache>,
 }
 
 impl Load {
@@ -95,6 +105,19 @@ impl Load {
     /// answered a request (a cold link starts loading at once).
     fn budget(&self) -> usize {
         budget(self.fixed_budget, &self.base)
+    }
+
+    /// Keeps in the cache what the channels fetched whole, up to a minute ago (newer items may still arrive).
+    /// Before following: a following channel's items have moved to its sliding window.
+    fn keep(&self) {
+        let Some(cache) = self.cache else {
+            return;
+        };
+        let until = now_us() - SETTLE_US;
+        for c in &self.channels {
+            let stretches = c.load().stretches_to_store(until);
+            cache.keep(self.base.clone(), c.channel().clone(), stretches);
+        }
     }
 }
 
@@ -137,6 +160,7 @@ pub struct Loader {
     publish: StoredValue<Publish>,
     /// Loads started so far.
     loads: StoredValue<u64>,
+    cache: Cache,
 }
 
 /// When the UI last got a snapshot (`Date.now()`), and whether one is scheduled.
@@ -151,7 +175,7 @@ struct Publish {
 const PUBLISH_MS: f64 = 250.0;
 
 impl Loader {
-    pub fn new() -> Self {
+    pub fn new(cache: Cache) -> Self {
         Self {
             load: StoredValue::new_local(None),
             run: StoredValue::new_local(None),
@@ -161,6 +185,7 @@ impl Loader {
             cancelled: StoredValue::new(false),
             publish: StoredValue::new(Publish::default()),
             loads: StoredValue::new(0),
+            cache,
         }
     }
 
@@ -197,29 +222,73 @@ impl Loader {
         } else {
             to
         };
+        if let Some(channel) = plan.channels.first() {
+            SegmentPager::new(channel.clone(), from, to).map_err(|e| e.to_string())?;
+        }
+        self.run.set_value(None);
+        let base = plan.base.trim_end_matches('/').to_owned();
+        let cache = Some(self.cache).filter(|_| plan.cache);
+        let read =
+            cache.is_some_and(|c| c.is_opening() || c.holds_any(&base, &plan.channels, from, to));
+        if !read {
+            self.begin(plan, number, (from, to), Vec::new());
+            return Ok(());
+        }
+        let (loader, plan) = (*self, plan.clone());
+        spawn_local(async move {
+            loader.cache.opened().await;
+            let mut held = Vec::new();
+            for channel in &plan.channels {
+                held.push(loader.cache.read(&base, channel, from, to).await);
+            }
+            // Unless another load started meanwhile.
+            if loader.loads.get_value() == number {
+                loader.begin(&plan, number, (from, to), held);
+            }
+        });
+        Ok(())
+    }
+
+    /// Starts load `number` of `plan` over `[from, to]` (checked), holding `held` of each channel (in the plan's
+    /// order; none when empty) and fetching the rest.
+    fn begin(&self, plan: &LoadPlan, number: u64, (from, to): (i64, i64), held: Vec<Vec<Held>>) {
         let base = plan.base.trim_end_matches('/');
         let densities = densities(base, &plan.channels);
+        let mut held = held.into_iter();
+        let held: Vec<Vec<Held>> = plan
+            .channels
+            .iter()
+            .map(|_| held.next().unwrap_or_default())
+            .collect();
         // The user's K keeps K requests per channel in flight, as it always did; otherwise the protocol's budget.
         let fixed_budget = plan.in_flight.or(plan.k.map(|k| k * plan.channels.len()));
         let segments = match plan.k {
             Some(k) => vec![k; plan.channels.len()],
-            None => first_round(
-                &densities,
-                &vec![vec![(from, to)]; plan.channels.len()],
-                budget(fixed_budget, base),
-            ),
+            None => {
+                let ranges: Vec<Vec<(i64, i64)>> = held
+                    .iter()
+                    .map(|h| {
+                        uncovered(
+                            from,
+                            to,
+                            &h.iter().map(|h| (h.from, h.to)).collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                first_round(&densities, &ranges, budget(fixed_budget, base))
+            }
         };
         let channels = plan
             .channels
             .iter()
+            .zip(held)
             .zip(densities.iter().zip(segments))
-            .map(|(c, (density, k))| {
-                let load = ChannelLoad::planned(c.clone(), from, to, Vec::new(), k, density)
-                    .map_err(|e| e.to_string())?;
-                Ok(Rc::new(ChannelRun::new(load, number)))
+            .map(|((c, held), (density, k))| {
+                let load = ChannelLoad::planned(c.clone(), from, to, held, k, density)
+                    .expect("the range was checked, and what the cache holds is within it");
+                Rc::new(ChannelRun::new(load, number))
             })
-            .collect::<Result<Vec<_>, String>>()?;
-        self.run.set_value(None);
+            .collect();
         let load = Rc::new(Load {
             base: base.to_owned(),
             channels,
@@ -230,6 +299,7 @@ impl Loader {
             },
             follow: Cell::new(plan.follow),
             fixed_budget,
+            cache: Some(self.cache).filter(|_| plan.cache),
         });
         self.channels.set(
             load.channels
@@ -240,7 +310,6 @@ impl Loader {
         self.base.set(load.base.clone());
         self.load.set_value(Some(load.clone()));
         self.start(load);
-        Ok(())
     }
 
     /// Stops every request at once; what was loaded stays.
@@ -248,6 +317,9 @@ impl Loader {
         if self.run.with_value(Option::is_some) {
             self.run.set_value(None);
             self.cancelled.set_value(true);
+            if let Some(load) = self.load.get_value() {
+                load.keep();
+            }
         }
         self.publish_now();
     }
@@ -370,12 +442,6 @@ fn densities(base: &str, channels: &[Channel]) -> Vec<Density> {
         .collect()
 }
 
-impl Default for Loader {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Run {
     /// A task is done: its request slot goes to a split of the busiest segment ([`Run::rebalance`]); the run ends
     /// with its last task.
@@ -393,6 +459,7 @@ impl Run {
     /// The range is loaded: if the load follows and every channel loaded its range whole, each follows (a failed
     /// channel is resumed first, with Resume); else the run ends.
     fn caught_up(self: &Rc<Self>) {
+        self.load.keep();
         if self.load.follow.get() && !self.load.channels.iter().any(|c| c.is_failed()) {
             for channel in self.load.channels.iter().filter(|c| c.follow()) {
                 self.following.set(self.following.get() + 1);

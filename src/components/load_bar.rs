@@ -1,10 +1,12 @@
-//! Load, Cancel, Resume, Copy link, and the load's parallelism when the user fixes it.
+//! Load, Cancel, Resume, Copy link, the load's parallelism when the user fixes it, and the cache.
 
 use leptos::prelude::*;
 
 use tickscope_core::{MAX_IN_FLIGHT, MAX_K};
 
+use super::cache_control::CacheControl;
 use super::count_input::CountInput;
+use crate::cache::Cache;
 use crate::loader::Status;
 
 #[component]
@@ -12,6 +14,8 @@ pub fn LoadBar(
     status: Signal<Status>,
     k: RwSignal<Option<u8>>,
     inflight: RwSignal<Option<u8>>,
+    cache: Cache,
+    use_cache: RwSignal<bool>,
     can_load: Signal<bool>,
     on_load: Callback<()>,
     on_cancel: Callback<()>,
@@ -35,6 +39,7 @@ pub fn LoadBar(
             <button data-testid="resume" disabled=move || !resumable() on:click=move |_| on_resume.run(())>"Resume"</button>
             <button data-testid="copy-link" on:click=move |_| on_copy.run(())>"Copy link"</button>
             <span class="muted" data-testid="copied">{move || copied.get()}</span>
+            <CacheControl cache enabled=use_cache />
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! The dashboard's pieces, one component per file.
 
 pub mod back_to_live;
+pub mod cache_control;
 pub mod channel_panel;
 pub mod channel_picker;
 pub mod chart_box;

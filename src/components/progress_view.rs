@@ -11,6 +11,7 @@ pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
     let overall = move || snapshot.with(|s| s.overall.map(|p| p.percent).unwrap_or(0.0));
     let items = move || snapshot.with(|s| s.channels.iter().map(|c| c.items).sum::<usize>());
     let pages = move || snapshot.with(|s| s.channels.iter().map(|c| c.pages).sum::<u64>());
+    let cached = move || snapshot.with(|s| s.channels.iter().map(|c| c.cached).sum::<usize>());
     let details = move || {
         snapshot.with(|s| {
             let p = s.overall?;
@@ -36,7 +37,9 @@ pub fn ProgressView(snapshot: Signal<Snapshot>) -> impl IntoView {
                 // The test hooks hold digits only; people read the grouped numbers.
                 <span>
                     {move || count(items() as u64)}" items · "{move || count(pages())}" pages"
+                    {move || (cached() > 0).then(|| format!(" · {} from the cache", count(cached() as u64)))}
                     <span hidden data-testid="items-loaded">{move || items().to_string()}</span>
+                    <span hidden data-testid="items-cached">{move || cached().to_string()}</span>
                     <span hidden data-testid="pages-loaded">{move || pages().to_string()}</span>
                 </span>
                 <span class="muted">{details}</span>
@@ -66,8 +69,13 @@ fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView
             } else {
                 String::new()
             };
+            let cached = if c.cached > 0 {
+                format!(" ({} from the cache)", count(c.cached as u64))
+            } else {
+                String::new()
+            };
             format!(
-                "{} items · {} pages{retries}",
+                "{} items{cached} · {} pages{retries}",
                 count(c.items as u64),
                 count(c.pages)
             )
@@ -88,12 +96,21 @@ fn ChannelProgress(channel: String, snapshot: Signal<Snapshot>) -> impl IntoView
         move || snapshot.with(|s| s.channel(&channel).map(|c| c.range))
     };
     let range_end = range.clone();
+    let cached = {
+        let channel = channel.clone();
+        move || {
+            snapshot
+                .with(|s| s.channel(&channel).map_or(0, |c| c.cached))
+                .to_string()
+        }
+    };
     view! {
         <div class="channel-progress">
             <Bar percent testid="" label=channel.clone() />
             <span class="muted">{line}</span>
             <span hidden data-testid=testid data-from=move || range().map(|r| r.0.to_string())
                 data-to=move || range_end().map(|r| r.1.to_string())>{count}</span>
+            <span hidden data-testid=format!("cached-{channel}")>{cached}</span>
         </div>
     }
 }

@@ -50,6 +50,8 @@ pub struct ChannelSnapshot {
     pub channel: Channel,
     pub percent: f64,
     pub items: usize,
+    /// Of `items`, those read from the cache.
+    pub cached: usize,
     pub pages: u64,
     pub skipped: u64,
     pub retries: u32,
@@ -85,6 +87,7 @@ pub(super) fn take<'a>(
                 channel: c.channel().clone(),
                 percent: covered.percent(),
                 items: load.items(),
+                cached: load.held_items(),
                 pages: stats.pages,
                 skipped: stats.skipped,
                 retries: c.retries(),

@@ -46,8 +46,9 @@ pub use response::{PageBatch, PageError, parse_page};
 pub use retry::{Backoff, StatusClass, classify_status};
 pub use routes::{ROUTES, ROUTES_HEADER, has_route};
 pub use segments::{
-    ChannelLoad, Density, H1_IN_FLIGHT, H2_IN_FLIGHT, ITEMS_PER_PAGE, LOOKBACK_US, POLL_MS,
+    ChannelLoad, Density, H1_IN_FLIGHT, H2_IN_FLIGHT, Held, ITEMS_PER_PAGE, LOOKBACK_US, POLL_MS,
     PROBES_PER_CHANNEL, QUIET_POLL_MS, SPLIT_MIN_PAGES, first_round, in_flight_for, poll_delay_ms,
+    uncovered,
 };
 pub use url_state::{
     MAX_IN_FLIGHT, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_iso,

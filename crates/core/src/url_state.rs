@@ -8,7 +8,9 @@
 //! | `to`   | same as `from`; `from <= to`                                          | none             |
 //! | `follow` | `1`: keep asking for new items once the range's end is reached       | `0`              |
 //! | `tz`   | `utc` or `local`: how times are shown                                 | `utc`            |
-//! | `k`    | parallel segments per channel, 1..=16                                 | 4                |
+//! | `k`    | parallel segments per channel, 1..=16                                 | planned from the data |
+//! | `inflight` | requests in flight, 1..=128                                       | by the API's protocol |
+//! | `cache` | `0`: neither read nor keep loaded items in the browser's cache       | `1`              |
 //! | `iv`   | the charts' interval: `1s` `5s` `15s` `1m` `5m` `15m` `1h`            | auto             |
 //! | `view` | how prices are drawn: `candles` or `line`                             | `candles`        |
 //! | `zoom` | the charts' visible window, `<from>,<to>` (each as `from` and `to`)   | the whole range  |
@@ -95,6 +97,8 @@ pub struct ViewState {
     pub k: Option<u8>,
     /// Requests in flight, 1..=128; `None`: by the API's protocol (48 over HTTP/2, 6 over HTTP/1.1).
     pub inflight: Option<u8>,
+    /// Read what the browser's cache holds of the range, and keep what is loaded there.
+    pub cache: bool,
     /// The charts' interval; `None`: chosen from the visible window.
     pub iv: Option<Interval>,
     pub view: PriceView,
@@ -115,6 +119,7 @@ impl Default for ViewState {
             tz: TzMode::Utc,
             k: None,
             inflight: None,
+            cache: true,
             iv: None,
             view: PriceView::Candles,
             zoom: None,
@@ -146,8 +151,8 @@ impl ViewState {
             let raw = value;
             let value = raw.trim();
             match key.as_ref() {
-                "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "inflight" | "iv" | "view"
-                | "zoom"
+                "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "inflight" | "cache" | "iv"
+                | "view" | "zoom"
                     if value.is_empty() => {}
                 "api" => match check_api(value) {
                     Ok(()) => state.api = Some(value.to_owned()),
@@ -159,11 +164,17 @@ impl ViewState {
                 "ch" => state.channels = parse_channels(value, &mut warnings),
                 "from" => state.from = parse_time_param("from", value, "start", &mut warnings),
                 "to" => state.to = parse_time_param("to", value, "end", &mut warnings),
-                "follow" => match value.to_ascii_lowercase().as_str() {
-                    "1" | "true" | "yes" | "on" => state.follow = true,
-                    "0" | "false" | "no" | "off" => state.follow = false,
-                    _ => warnings.push(format!(
+                "follow" => match parse_switch(value) {
+                    Some(on) => state.follow = on,
+                    None => warnings.push(format!(
                         "`follow` {:?} is not `1` or `0`; not following",
+                        clip(value)
+                    )),
+                },
+                "cache" => match parse_switch(value) {
+                    Some(on) => state.cache = on,
+                    None => warnings.push(format!(
+                        "`cache` {:?} is not `1` or `0`; using the cache",
                         clip(value)
                     )),
                 },
@@ -264,6 +275,9 @@ impl ViewState {
         if let Some(n) = self.inflight {
             pairs.push(("inflight", n.to_string()));
         }
+        if !self.cache {
+            pairs.push(("cache", "0".to_owned()));
+        }
         if let Some(iv) = self.iv {
             pairs.push(("iv", iv.name().to_owned()));
         }
@@ -289,13 +303,22 @@ impl ViewState {
     }
 }
 
-/// `Err(why)` unless `value` looks like an absolute http(s) base URL.
+/// A switch's value: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`, any case.
+fn parse_switch(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// A whole number from 1 to `max`, digits only (no sign, no spaces).
 fn parse_count(value: &str, max: u8) -> Option<u8> {
     let n = value.parse::<u8>().ok()?;
     (value.bytes().all(|b| b.is_ascii_digit()) && (1..=max).contains(&n)).then_some(n)
 }
 
+/// `Err(why)` unless `value` looks like an absolute http(s) base URL.
 fn check_api(value: &str) -> Result<(), &'static str> {
     let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {

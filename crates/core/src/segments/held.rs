@@ -1,5 +1,6 @@
-//! Stretches a load holds without fetching them (read from the cache), and the stretches it fetched whole, to
-//! keep: a segment is complete for its range once done, so runs of done segments are what can be stored.
+//! Stretches a load holds without fetching them (read from the cache), and the stretches to keep once it has
+//! fetched the rest: a segment is complete for its range once done, so runs of done segments are what can be
+//! stored.
 
 use super::{ChannelLoad, Segment};
 use crate::cache::{Piece, cover};
@@ -16,6 +17,13 @@ pub struct Held {
 }
 
 impl Held {
+    /// The items of a stored stretch within `[from, to]`: the piece [`cover`] reads from it.
+    pub fn piece(mut columns: Columns, from: i64, to: i64) -> Self {
+        columns.split_off(columns.ts.partition_point(|&t| t <= to));
+        let columns = columns.split_off(columns.ts.partition_point(|&t| t < from));
+        Self { from, to, columns }
+    }
+
     pub(super) fn into_segment(self, channel: &Channel) -> Result<Segment, PagerError> {
         let pager = SegmentPager::completed(
             channel.clone(),
@@ -60,44 +68,55 @@ impl ChannelLoad {
             .sum()
     }
 
-    /// What this load fetched whole, up to `until` (µs, inclusive: later items may still be arriving), as
-    /// stretches to keep: each run of adjacent done segments that were fetched, their items copied into one.
-    pub fn fetched_stretches(&self, until: i64) -> Vec<Held> {
+    /// What to store once the load is done, up to `until` (µs, inclusive: later items may still be arriving):
+    /// each run of adjacent done segments that fetched something, its items copied into one stretch. Held
+    /// segments inside a run go into it too, so the cache keeps one stretch where it had pieces (the stretches
+    /// it replaces are those inside, see `CacheIndex::add`); a run held whole is already stored. Nothing once
+    /// following: the items have moved to the live window, which slides.
+    pub fn stretches_to_store(&self, until: i64) -> Vec<Held> {
+        if self.is_following() {
+            return Vec::new();
+        }
         let mut in_time: Vec<&Segment> = self.segments.iter().collect();
         in_time.sort_by_key(|s| s.pager.range().0);
-        let mut out: Vec<Held> = Vec::new();
+        // Runs as (stretch, fetched anything).
+        let mut runs: Vec<(Held, bool)> = Vec::new();
         let mut open = false;
         for s in in_time {
             let (a, b) = s.pager.range();
-            if s.held || !s.pager.is_done() || a > until {
+            if !s.pager.is_done() || a > until {
                 open = false;
                 continue;
             }
             let b = b.min(until);
-            let run = match out.last_mut() {
-                Some(last) if open && last.to.checked_add(1) == Some(a) => last,
+            let run = match runs.last_mut() {
+                Some(last) if open && last.0.to.checked_add(1) == Some(a) => last,
                 _ => {
-                    out.push(Held {
+                    let empty = Held {
                         from: a,
                         to: b,
                         columns: Columns::default(),
-                    });
-                    out.last_mut().expect("just pushed")
+                    };
+                    runs.push((empty, false));
+                    runs.last_mut().expect("just pushed")
                 }
             };
-            run.to = b;
+            run.0.to = b;
+            run.1 |= !s.held;
             for page in &s.pages {
                 if page.ts.last().is_some_and(|&t| t > b) {
                     // Only at `until`: the rest may still be arriving.
                     let mut part = page.clone();
                     part.split_off(page.ts.partition_point(|&t| t <= b));
-                    run.columns.append(&part);
+                    run.0.columns.append(&part);
                 } else {
-                    run.columns.append(page);
+                    run.0.columns.append(page);
                 }
             }
             open = true;
         }
-        out
+        runs.into_iter()
+            .filter_map(|(held, fetched)| fetched.then_some(held))
+            .collect()
     }
 }

@@ -371,7 +371,7 @@ proptest! {
 }
 
 #[test]
-fn held_stretches_are_kept_and_only_what_was_fetched_is_offered_to_store() {
+fn held_stretches_are_kept_and_stored_again_only_inside_what_was_fetched() {
     let items: Vec<Tick> = (0..100).map(|i| tick(i * 10, i)).collect();
     let mut api = FakeApi::new(CH, items.clone(), true, vec![7]);
     // The cache holds 300..=599.
@@ -393,11 +393,36 @@ fn held_stretches_are_kept_and_only_what_was_fetched_is_offered_to_store() {
     assert!(load.is_done());
     let want: Vec<(i64, i64)> = items.iter().map(|t| (t.ts, t.id)).collect();
     assert_eq!(load.chunks().flat_map(identities).collect::<Vec<_>>(), want);
-    // Fetched: 0..=299 and 600..=999, the latter only up to 800 (newer may still arrive).
-    let kept = load.fetched_stretches(800);
-    let spans: Vec<(i64, i64, usize)> = kept
-        .iter()
-        .map(|h| (h.from, h.to, h.columns.len()))
-        .collect();
-    assert_eq!(spans, vec![(0, 299, 30), (600, 800, 21)]);
+    // Fetched: 0..=299 and 600..=999, stored with the held stretch between them as one, only up to 800 (newer
+    // may still arrive).
+    let spans = |kept: Vec<Held>| -> Vec<(i64, i64, usize)> {
+        kept.iter()
+            .map(|h| (h.from, h.to, h.columns.len()))
+            .collect()
+    };
+    assert_eq!(spans(load.stretches_to_store(800)), vec![(0, 800, 81)]);
+    let kept = load.stretches_to_store(999).remove(0).columns;
+    assert_eq!(identities(&kept), want);
+    // Up to a time inside the held stretch: its part before then goes in.
+    assert_eq!(spans(load.stretches_to_store(450)), vec![(0, 450, 46)]);
+    let mut following = load.clone();
+    assert!(following.follow());
+    assert_eq!(spans(following.stretches_to_store(999)), vec![]);
+
+    let whole = Held::piece(kept, 300, 599);
+    assert_eq!((whole.from, whole.to, whole.columns.len()), (300, 599, 30));
+    let reopened = ChannelLoad::planned(ch(), 300, 599, vec![whole], 4, &Density::Unknown).unwrap();
+    assert!(reopened.is_done());
+    assert_eq!(reopened.held_items(), 30);
+    assert_eq!(spans(reopened.stretches_to_store(999)), vec![]);
+}
+
+#[test]
+fn a_piece_of_a_stretch_holds_its_items_within_the_piece() {
+    let mut columns = Columns::default();
+    for i in 0..10 {
+        columns.push(tick(i * 10, i));
+    }
+    let piece = Held::piece(columns, 25, 60);
+    assert_eq!(piece.columns.ts, vec![30, 40, 50, 60]);
 }

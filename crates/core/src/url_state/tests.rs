@@ -15,7 +15,7 @@ fn at(us: i64) -> Option<TimeSpec> {
 fn a_full_view_parses() {
     let (s, w) = parse(
         "?api=https://abc.execute-api.eu-west-1.amazonaws.com/prod&ch=live_trades_btcusd,live_orders_ethusd\
-         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&inflight=12&iv=1m&view=LINE\
+         &from=2022-03-21T02:45:00Z&to=2022-03-21T06:27:00.5Z&tz=local&k=8&inflight=12&cache=0&iv=1m&view=LINE\
          &zoom=2022-03-21T03:00:00Z,1647832500000000&note=x",
     );
     assert_eq!(w, Vec::<String>::new());
@@ -29,7 +29,10 @@ fn a_full_view_parses() {
     );
     assert_eq!(s.from, at(T));
     assert_eq!(s.to, at(T + 13_320_000_000 + 500_000));
-    assert_eq!((s.tz, s.k, s.inflight), (TzMode::Local, Some(8), Some(12)));
+    assert_eq!(
+        (s.tz, s.k, s.inflight, s.cache),
+        (TzMode::Local, Some(8), Some(12), false)
+    );
     assert_eq!((s.iv, s.view), (Some(Interval::M1), PriceView::Line));
     assert_eq!(s.zoom, Some((T + 900_000_000, T + 1_800_000_000)));
     assert_eq!(s.extra.get("note").map(String::as_str), Some("x"));
@@ -181,6 +184,7 @@ fn written_urls_are_readable_and_round_trip() {
         tz: TzMode::Local,
         k: Some(2),
         inflight: Some(30),
+        cache: false,
         ..ViewState::default()
     };
     s.extra.insert("note".into(), "a&b=c+d e%".into());
@@ -188,7 +192,7 @@ fn written_urls_are_readable_and_round_trip() {
     assert_eq!(
         q,
         "api=http://127.0.0.1:3000/api&ch=live_orders_btcusd,live_trades_ethusd\
-         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&inflight=30&note=a%26b%3Dc%2Bd%20e%25"
+         &from=2022-03-21T02:45:00.123Z&to=2022-03-21T03:45:00Z&tz=local&k=2&inflight=30&cache=0&note=a%26b%3Dc%2Bd%20e%25"
     );
     assert_eq!(parse(&q), (s.clone(), vec![]));
     assert_eq!(parse(&format!("?{q}")).0, s);
@@ -233,7 +237,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         proptest::option::of(proptest::sample::select(Interval::ALL.to_vec())),
         proptest::sample::select(PriceView::ALL.to_vec()),
         any::<bool>(),
-        (any::<bool>(), 0u32..10_000, any::<bool>()),
+        (any::<bool>(), 0u32..10_000, any::<bool>(), any::<bool>()),
     )
         .prop_map(
             |(
@@ -247,7 +251,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                 iv,
                 view,
                 zoomed,
-                (relative, back, follow),
+                (relative, back, follow, cache),
             )| {
                 let mut unique: Vec<Channel> = Vec::new();
                 for c in channels {
@@ -265,8 +269,8 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     .into_iter()
                     .filter(|(k, _)| {
                         ![
-                            "api", "ch", "from", "to", "follow", "tz", "k", "inflight", "iv",
-                            "view", "zoom",
+                            "api", "ch", "from", "to", "follow", "tz", "k", "inflight", "cache",
+                            "iv", "view", "zoom",
                         ]
                         .contains(&k.as_str())
                     })
@@ -285,6 +289,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     tz: if local { TzMode::Local } else { TzMode::Utc },
                     k,
                     inflight,
+                    cache,
                     iv,
                     view,
                     zoom: match (from, to) {
@@ -358,6 +363,13 @@ fn relative_ranges_and_follow_round_trip() {
         assert!(w.len() == 1 && w[0].contains(needle), "{query}: {w:?}");
     }
     assert!(!parse("follow=0").0.follow);
+    let (s, w) = parse("cache=sometimes");
+    assert!(
+        s.cache
+            && w.len() == 1
+            && w[0].contains("`cache` \"sometimes\" is not `1` or `0`; using the cache")
+    );
+    assert!(!parse("cache=OFF").0.cache && parse("cache=1").0.cache);
     // A zoom is an instant window: kept beside a relative range (the charts clip it).
     assert_eq!(
         parse("from=now-15m&to=now&zoom=100,200").0.zoom,
