@@ -7,7 +7,8 @@
 //
 // RUNS defaults to 3. SECTIONS, comma-separated, picks what to measure (default all): zero (full loads with no
 // added latency, first chart, memory), latency (300 ms per page over HTTP/1.1), h2 (300 ms per page over HTTPS with
-// HTTP/2, as API Gateway serves browsers), parse (and wasm aggregation), server, size.
+// HTTP/2, as API Gateway serves browsers), reopen (the whole window again from the cache, over HTTP/2), parse
+// (and wasm aggregation), server, size.
 //
 // Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
 // BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
@@ -26,7 +27,7 @@ import { selfSignedCert } from '../tests/e2e/lib/tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
-const sections = new Set((process.argv[3] ?? 'zero,latency,h2,parse,server,size').split(','));
+const sections = new Set((process.argv[3] ?? 'zero,latency,h2,reopen,parse,server,size').split(','));
 const wasmDir = process.env.BENCH_WASM_DIR;
 const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
 /** The peers' segments per channel: 1 is the sequential client, 4 and 8 the parallel one. */
@@ -53,18 +54,19 @@ window.bench = bench;
 window.ready = init();
 </script>`;
 function serveStatic() {
+  // Read when asked: only the parse section needs the benchmark module.
   const files = {
-    '/': ['text/html', readFileSync(path.join(here, 'peer/index.html'))],
-    '/peer.js': ['text/javascript', readFileSync(path.join(here, 'peer/peer.js'))],
-    '/echarts.min.js': ['text/javascript', readFileSync(path.join(here, '../node_modules/echarts/dist/echarts.min.js'))],
-    '/wasm.html': ['text/html', Buffer.from(wasmPage)],
-    '/tickscope_bench.js': ['text/javascript', readFileSync(path.join(wasmDir, 'tickscope_bench.js'))],
-    '/tickscope_bench_bg.wasm': ['application/wasm', readFileSync(path.join(wasmDir, 'tickscope_bench_bg.wasm'))],
+    '/': ['text/html', () => readFileSync(path.join(here, 'peer/index.html'))],
+    '/peer.js': ['text/javascript', () => readFileSync(path.join(here, 'peer/peer.js'))],
+    '/echarts.min.js': ['text/javascript', () => readFileSync(path.join(here, '../node_modules/echarts/dist/echarts.min.js'))],
+    '/wasm.html': ['text/html', () => Buffer.from(wasmPage)],
+    '/tickscope_bench.js': ['text/javascript', () => readFileSync(path.join(wasmDir, 'tickscope_bench.js'))],
+    '/tickscope_bench_bg.wasm': ['application/wasm', () => readFileSync(path.join(wasmDir, 'tickscope_bench_bg.wasm'))],
   };
   const server = createServer((req, res) => {
     const file = files[new URL(req.url, 'http://x').pathname];
     if (!file) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+    res.writeHead(200, { 'content-type': file[0] }).end(file[1]());
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -144,17 +146,7 @@ async function loadOnce(browser, url, isPeer) {
     loaded = peer.loaded;
     items = peer.items;
   } else {
-    await page.waitForFunction(
-      () => ['done', 'error'].includes(document.querySelector('[data-testid="status"]')?.textContent?.trim()),
-      null,
-      { timeout: 600_000, polling: 50 },
-    );
-    loaded = await page.evaluate(() => window.__probe.statuses.findLast((s) => s.status === 'done')?.t);
-    if (loaded == null) throw new Error('tickscope: the load did not finish');
-    items = Number(await page.getByTestId('items-loaded').textContent());
-    // The final redraw follows the last page within the redraw throttle: wait until renders stop.
-    let count = -1;
-    while (count !== (count = await page.evaluate(() => window.__renders.length))) await page.waitForTimeout(1500);
+    ({ loaded, items } = await tickscopeSettled(page));
   }
   const probe = await page.evaluate(() => ({
     start: window.__probe.fetches.find((f) => f.url.includes('/bitstamp?'))?.t,
@@ -177,6 +169,48 @@ async function loadOnce(browser, url, isPeer) {
     heap,
     wasm: probe.wasm,
   };
+}
+
+/**
+ * Waits until Tickscope's load is done and its charts have stopped redrawing; returns when it was done (ms since
+ * navigation), its items, and the last render.
+ */
+async function tickscopeSettled(page) {
+  await page.waitForFunction(
+    () => ['done', 'error'].includes(document.querySelector('[data-testid="status"]')?.textContent?.trim()),
+    null,
+    { timeout: 600_000, polling: 50 },
+  );
+  const loaded = await page.evaluate(() => window.__probe.statuses.findLast((s) => s.status === 'done')?.t);
+  if (loaded == null) throw new Error('tickscope: the load did not finish');
+  const items = Number(await page.getByTestId('items-loaded').textContent());
+  // The final redraw follows the last page within the redraw throttle: wait until renders stop.
+  let count = -1;
+  while (count !== (count = await page.evaluate(() => window.__renders.length))) await page.waitForTimeout(1500);
+  return { loaded, items, drawn: await page.evaluate(() => window.__renders.at(-1)) };
+}
+
+/**
+ * Loads every channel from the network, waits for the cache to have kept it, and reloads the link: times from
+ * navigation to the final chart, both ways, and how many items the reload read from the cache.
+ */
+async function reopenOnce(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
+  await context.addInitScript(installProbe);
+  await context.addInitScript(installRenderProbe);
+  const page = await context.newPage();
+  await page.goto(url);
+  const network = await tickscopeSettled(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid="cache-size"]')?.dataset.busy === '0', null, {
+    timeout: 600_000,
+    polling: 100,
+  });
+  await page.reload();
+  const cache = await tickscopeSettled(page);
+  const cached = Number(await page.getByTestId('items-cached').textContent());
+  await context.close();
+  if (cached !== network.items) throw new Error(`reopen: ${cached} of ${network.items} items from the cache`);
+  return { network: network.drawn, cache: cache.drawn };
 }
 
 /** Tickscope's link for the load, as a user would share it: it plans its own requests. */
@@ -350,6 +384,12 @@ try {
     await fullLoads(browser, staticUrl, slow, span, '300 ms per page, HTTP/1.1', { queries, http2: false });
   }
   if (sections.has('h2')) await fullLoads(browser, staticUrl, slowH2, span, '300 ms per page, HTTP/2', { queries, http2: true });
+  if (sections.has('reopen')) {
+    const reopened = [];
+    for (let i = 0; i < runs; i++) reopened.push(await reopenOnce(browser, tickscopeUrl(slowH2, span)));
+    const of = (key) => spread(reopened.map((r) => r[key] / 1000));
+    row('reopen the whole window from the cache, vs from the network (300 ms per page, HTTP/2): navigation to final chart (s)', of('cache'), of('network'), 's');
+  }
   if (sections.has('parse')) await parseThroughput(browser, staticUrl, fast, span);
   if (sections.has('server')) {
     const single = [];
