@@ -404,7 +404,7 @@ try {
   if (sections.has('size')) {
     const size = firstLoadBytes();
     const kb = (n) => ({ median: n / 1024, min: n / 1024, max: n / 1024 });
-    row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${path.basename(f).replace(/-[0-9a-f]{16}/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
+    row(`first load, gzip (${Object.entries(size.sizes).map(([f, n]) => `${path.basename(f).replace(/-[0-9a-f]{1,16}(?=[._])/, '')} ${(n / 1024).toFixed(0)}`).join(', ')})`, kb(size.total), null, 'KB', { digits: 0 });
   }
 } finally {
   await browser.close();

@@ -15,6 +15,17 @@ use tickscope_core::{Channel, Held};
 
 const INDEX: &str = "index.json";
 
+/// Resolves in a later task of the event loop (a `setTimeout` of 0): futures spawned together otherwise run in
+/// one task, as microtasks.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 fn file_of(id: u64) -> String {
     format!("{id}.tsc")
 }
@@ -189,6 +200,9 @@ impl Cache {
 
     async fn store(&self, api: &str, channel: &Channel, stretches: Vec<Held>) {
         for stretch in stretches {
+            // Each stretch in a task of its own, after whatever the page is drawing: encoding a channel's
+            // hundreds of thousands of items is tens of ms.
+            next_task().await;
             let bytes = encode(&stretch.columns);
             let range = StoredRange {
                 api: api.to_owned(),

@@ -4,13 +4,16 @@
 // harness (tests/e2e/lib/browser.mjs) fails any page whose options use a part that was not built.
 import { use } from 'echarts/core';
 import { BarChart, CandlestickChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
+// The narrowest of each: the inside and slider zooms, a grid without its own axis pointer (the tooltip brings it),
+// a legend without scrolling, a continuous visual map.
 import {
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
+  GridSimpleComponent,
+  LegendPlainComponent,
   MarkAreaComponent,
   TooltipComponent,
-  VisualMapComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
@@ -20,12 +23,13 @@ use([
   CustomChart,
   LineChart,
   ScatterChart,
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
+  GridSimpleComponent,
+  LegendPlainComponent,
   MarkAreaComponent,
   TooltipComponent,
-  VisualMapComponent,
+  VisualMapContinuousComponent,
   CanvasRenderer,
 ]);
 

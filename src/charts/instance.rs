@@ -3,6 +3,7 @@
 //! that made it.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -50,9 +51,9 @@ impl Chart {
     }
 
     /// Draws `option`, reusing the instance. Series missing from `option` are removed; zoom and other components
-    /// keep their state.
+    /// keep their state. Nothing once the chart is gone.
     pub fn draw(&self, option: &JsValue) {
-        self.0.with_value(|chart| {
+        self.0.try_with_value(|chart| {
             let mut slot = chart.echarts.borrow_mut();
             if slot.is_none() {
                 let Some(element) = web_sys::window()
@@ -103,6 +104,15 @@ impl Chart {
             }
         });
     }
+}
+
+/// Draws each chart of a panel in a task of its own, the first at once: ECharts lays out and paints in
+/// `setOption`, and a panel's charts drawn in one go made one long task of the main thread.
+pub fn draw_apart(charts: [(Chart, JsValue); 2]) {
+    let [(first, option), rest] = charts;
+    first.draw(&option);
+    let (chart, option) = rest;
+    set_timeout(move || chart.draw(&option), Duration::ZERO);
 }
 
 /// `setOption`'s settings: replace the series (a draw may add or drop the trade points), merge the rest.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::channel_panel::PanelContext;
 use super::chart_box::ChartBox;
-use crate::charts::instance::Chart;
+use crate::charts::instance::{Chart, draw_apart};
 use crate::charts::orders::orders_options;
 use crate::charts::redraw::throttled_redraw;
 use crate::charts::zoom::zoom_handler;
@@ -32,8 +32,8 @@ pub fn OrdersCharts(context: PanelContext) -> impl IntoView {
         }) else {
             return;
         };
-        heatmap.draw(&options[0]);
-        flow.draw(&options[1]);
+        let [first, second] = options;
+        draw_apart([(heatmap, first), (flow, second)]);
     });
     view! {
         <ChartBox chart=heatmap />

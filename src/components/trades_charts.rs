@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::channel_panel::PanelContext;
 use super::chart_box::ChartBox;
-use crate::charts::instance::Chart;
+use crate::charts::instance::{Chart, draw_apart};
 use crate::charts::redraw::throttled_redraw;
 use crate::charts::tooltip::{TooltipData, candle_tooltip};
 use crate::charts::trades::trades_options;
@@ -40,8 +40,8 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
             return;
         };
         *tooltip.borrow_mut() = Some((candles, inputs.look.tz, decimals));
-        price.draw(&options[0]);
-        volume.draw(&options[1]);
+        let [first, second] = options;
+        draw_apart([(price, first), (volume, second)]);
     });
     view! {
         <ChartBox chart=price />
