@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { floorOnce, pageQueries } from './floor.mjs';
 import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
+import { installChartHooks } from '../tests/e2e/lib/echarts-hooks.mjs';
 import { installProbe } from '../tests/e2e/lib/dashboard.mjs';
 import { distDir, startServer } from '../tests/e2e/lib/server.mjs';
 import { selfSignedCert } from '../tests/e2e/lib/tls.mjs';
@@ -74,34 +75,18 @@ function serveStatic() {
 // ---- one full load in a fresh page -------------------------------------------------------------------------
 
 /**
- * Installed before the page's scripts: records ECharts renders that show data (`window.__renders`, ms since
- * navigation start) and keeps the wasm module's exports (`window.__wasm`) when trunk starts the app.
+ * Installed after `installChartHooks`, before the page's scripts: records ECharts renders that show data
+ * (`window.__renders`, ms since navigation start) and keeps the wasm module's exports (`window.__wasm`) when trunk
+ * starts the app.
  */
 function installRenderProbe() {
   window.__renders = [];
   addEventListener('TrunkApplicationStarted', (e) => (window.__wasm = e.detail.wasm));
-  // The peer's full UMD build assigns `window.echarts = {}` and fills it in afterwards (the dashboard's bundle
-  // assigns it whole): wrap `init` on each read.
-  let real;
-  Object.defineProperty(window, 'echarts', {
-    configurable: true,
-    get: () => real,
-    set: (value) => {
-      real = new Proxy(value, {
-        get(target, key) {
-          const member = target[key];
-          if (key !== 'init' || typeof member !== 'function') return member;
-          return (...args) => {
-            const chart = member.apply(target, args);
-            chart.on('finished', () => {
-              if (chart.getOption()?.series?.some((s) => s.data?.length)) window.__renders.push(performance.now());
-            });
-            return chart;
-          };
-        },
-      });
-    },
-  });
+  window.__chartHooks.push((chart) =>
+    chart.on('finished', () => {
+      if (chart.getOption()?.series?.some((s) => s.data?.length)) window.__renders.push(performance.now());
+    }),
+  );
 }
 
 /** Installed before the page's scripts: records main-thread tasks over 50 ms (`window.__longtasks`, [start, ms]). */
@@ -130,6 +115,7 @@ async function heapAfterGc(page) {
 async function loadOnce(browser, url, isPeer) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
   await context.addInitScript(installProbe);
+  await context.addInitScript(installChartHooks);
   await context.addInitScript(installRenderProbe);
   await context.addInitScript(installLongTaskProbe);
   const page = await context.newPage();
@@ -197,6 +183,7 @@ async function tickscopeSettled(page) {
 async function reopenOnce(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
   await context.addInitScript(installProbe);
+  await context.addInitScript(installChartHooks);
   await context.addInitScript(installRenderProbe);
   const page = await context.newPage();
   await page.goto(url);

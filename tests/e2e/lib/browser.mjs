@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { checkEchartsParts } from './echarts-parts.mjs';
+import { installChartHooks } from './echarts-hooks.mjs';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../out');
 
@@ -58,6 +59,7 @@ export function launchBrowser(extraArgs = []) {
  */
 export async function newPage(browser, contextOptions = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  await context.addInitScript(installChartHooks);
   await context.addInitScript(checkEchartsParts);
   const page = await context.newPage();
   const problems = { consoleErrors: [], pageErrors: [], failedRequests: [], requests: [] };

@@ -2,7 +2,7 @@
 // (web/echarts.mjs names the parts built). Every test page checks each setOption: a part the option uses and the
 // chart did not build is a console error, which assertNoProblems fails on.
 
-/** Installed before the page's scripts (`context.addInitScript`); a no-op on a page without ECharts. */
+/** Installed after `installChartHooks` (lib/echarts-hooks.mjs); a no-op on a page without ECharts. */
 export function checkEchartsParts() {
   // Every component an option can name at its top level (ECharts 5): plain options (textStyle, animation) are not.
   const COMPONENTS = [
@@ -23,25 +23,12 @@ export function checkEchartsParts() {
     ];
     if (missing.length) console.error(`ECharts part not built (web/echarts.mjs): ${[...new Set(missing)].join(', ')}`);
   };
-  const wrap = (chart) => {
+  window.__chartHooks.push((chart) => {
     const setOption = chart.setOption;
     chart.setOption = function (option, ...rest) {
       const result = setOption.call(this, option, ...rest);
       check(this, option);
       return result;
     };
-    return chart;
-  };
-  // The bundle's `var echarts` sets the global once, whole: hand out a view whose `init` wraps each new chart.
-  let real;
-  Object.defineProperty(window, 'echarts', {
-    configurable: true,
-    get: () => real,
-    set: (value) => {
-      real = new Proxy(value, {
-        get: (target, key) =>
-          key === 'init' && typeof target.init === 'function' ? (...args) => wrap(target.init(...args)) : target[key],
-      });
-    },
   });
 }
