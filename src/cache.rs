@@ -9,11 +9,14 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tickscope_core::cache::{
-    CacheIndex, DEFAULT_BUDGET_BYTES, Piece, StoredRange, cover, decode, encode,
+    CacheIndex, DEFAULT_BUDGET_BYTES, Encoder, Piece, StoredRange, cover, decode,
 };
 use tickscope_core::{Channel, Held};
 
 const INDEX: &str = "index.json";
+
+/// Encoded bytes per task while keeping a stretch: a few ms of work.
+const BYTES_PER_TASK: usize = 4 << 20;
 
 /// Resolves in a later task of the event loop (a `setTimeout` of 0): futures spawned together otherwise run in
 /// one task, as microtasks.
@@ -159,8 +162,10 @@ impl Cache {
     /// does not check out is dropped from the cache (its part is then fetched like any other).
     pub async fn read(&self, api: &str, channel: &Channel, from: i64, to: i64) -> Vec<Held> {
         let mut held = Vec::new();
+        let pieces = self.stored_pieces(api, channel, from, to);
+        let touched = !pieces.is_empty();
         // Each stretch gives one piece at most (`cover` moves past the end of the one it reads).
-        for (id, a, b) in self.stored_pieces(api, channel, from, to) {
+        for (id, a, b) in pieces {
             let columns = match storage::read(&file_of(id)).await {
                 Ok(Some(bytes)) => decode(&bytes).map_err(|e| e.to_string()),
                 Ok(None) => Err("its file is missing".to_owned()),
@@ -183,6 +188,8 @@ impl Cache {
                     let _ = storage::remove(&file_of(id)).await;
                 }
             }
+        }
+        if touched {
             self.changed(true);
         }
         held
@@ -200,22 +207,39 @@ impl Cache {
 
     async fn store(&self, api: &str, channel: &Channel, stretches: Vec<Held>) {
         for stretch in stretches {
-            // Each stretch in a task of its own, after whatever the page is drawing: encoding a channel's
-            // hundreds of thousands of items is tens of ms.
+            // After whatever the page is drawing, a few MB per task: encoding a channel's hundreds of thousands
+            // of items at once is tens of ms.
             next_task().await;
-            let bytes = encode(&stretch.columns);
             let range = StoredRange {
                 api: api.to_owned(),
                 channel: channel.name().to_owned(),
                 from: stretch.from,
                 to: stretch.to,
             };
-            let items = stretch.columns.len() as u64;
+            let items = stretch.items() as u64;
+            // Straight from the load's pages to JS, a column of a page at a time: no copy of the stretch in
+            // wasm memory, which never shrinks back from its high-water mark.
+            let parts = js_sys::Array::new();
+            let mut bytes = 0;
+            let mut unyielded = 0;
+            let pages = stretch.chunks();
+            for part in Encoder::new(&pages) {
+                bytes += part.len();
+                unyielded += part.len();
+                parts.push(&js_sys::Uint8Array::from(&part[..]));
+                if unyielded >= BYTES_PER_TASK {
+                    unyielded = 0;
+                    next_task().await;
+                }
+            }
+            // The pages are the load's alone again: a following load changes them without copying.
+            drop(pages);
+            drop(stretch);
             let (id, replaced) = self
                 .index
-                .try_update_value(|i| i.add(range, items, bytes.len() as u64, js_sys::Date::now()))
+                .try_update_value(|i| i.add(range, items, bytes as u64, js_sys::Date::now()))
                 .expect("the cache's index lives as long as the app");
-            if let Err(why) = storage::write(&file_of(id), &bytes).await {
+            if let Err(why) = storage::write(&file_of(id), &parts).await {
                 // Full, or refused: this stretch is not kept (what it replaced still is, until the index says not).
                 web_sys::console::warn_1(
                     &format!("cache: could not keep a stretch of {channel}: {why}").into(),
@@ -278,7 +302,9 @@ impl Cache {
         self.in_background(async move {
             loop {
                 let json = cache.index.with_value(CacheIndex::to_json);
-                if let Err(why) = storage::write(INDEX, json.as_bytes()).await {
+                // A Blob takes a string as its UTF-8 bytes.
+                let parts = js_sys::Array::of1(&json.into());
+                if let Err(why) = storage::write(INDEX, &parts).await {
                     web_sys::console::warn_1(
                         &format!("cache: could not save its index: {why}").into(),
                     );

@@ -231,7 +231,7 @@ impl Loader {
         let read =
             cache.is_some_and(|c| c.is_opening() || c.holds_any(&base, &plan.channels, from, to));
         if !read {
-            self.begin(plan, number, (from, to), Vec::new());
+            self.begin(plan, number, (from, to), cache, Vec::new());
             return Ok(());
         }
         let (loader, plan) = (*self, plan.clone());
@@ -243,15 +243,22 @@ impl Loader {
             }
             // Unless another load started meanwhile.
             if loader.loads.get_value() == number {
-                loader.begin(&plan, number, (from, to), held);
+                loader.begin(&plan, number, (from, to), cache, held);
             }
         });
         Ok(())
     }
 
     /// Starts load `number` of `plan` over `[from, to]` (checked), holding `held` of each channel (in the plan's
-    /// order; none when empty) and fetching the rest.
-    fn begin(&self, plan: &LoadPlan, number: u64, (from, to): (i64, i64), held: Vec<Vec<Held>>) {
+    /// order; none when empty) and fetching the rest, to keep in `cache` (`None` with the cache off).
+    fn begin(
+        &self,
+        plan: &LoadPlan,
+        number: u64,
+        (from, to): (i64, i64),
+        cache: Option<Cache>,
+        held: Vec<Vec<Held>>,
+    ) {
         let base = plan.base.trim_end_matches('/');
         let densities = densities(base, &plan.channels);
         let mut held = held.into_iter();
@@ -299,7 +306,7 @@ impl Loader {
             },
             follow: Cell::new(plan.follow),
             fixed_budget,
-            cache: Some(self.cache).filter(|_| plan.cache),
+            cache,
         });
         self.channels.set(
             load.channels

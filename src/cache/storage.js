@@ -17,8 +17,9 @@ export function cacheRead(name) {
   return open().then((b) => b.read(name));
 }
 
-export function cacheWrite(name, bytes) {
-  return open().then((b) => b.write(name, bytes));
+/** Writes the file as the bytes of `parts` (Uint8Arrays, or strings as UTF-8), one after the other. */
+export function cacheWrite(name, parts) {
+  return open().then((b) => b.write(name, new Blob(parts)));
 }
 
 /** Removes the file; no error when there is none. */
@@ -57,10 +58,10 @@ async function openOpfs() {
         .then((f) => f.arrayBuffer())
         .then((b) => new Uint8Array(b), missing),
     // createWritable writes beside the file and swaps it in on close: a reader never sees half a file.
-    write: async (name, bytes) => {
+    write: async (name, blob) => {
       const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
       try {
-        await writable.write(bytes);
+        await writable.write(blob);
         await writable.close();
       } catch (error) {
         await writable.abort().catch(() => {});
@@ -92,8 +93,11 @@ async function openIndexedDb() {
   return {
     kind: 'indexeddb',
     read: (name) => request(store('readonly').get(name)).then((v) => (v === undefined ? v : new Uint8Array(v))),
-    // Exactly the bytes: a view's buffer may hold more.
-    write: (name, bytes) => request(store('readwrite').put(bytes.slice().buffer, name)).then(() => {}),
+    // As an ArrayBuffer, read back as one. The transaction is opened after the await: it would end meanwhile.
+    write: async (name, blob) => {
+      const bytes = await blob.arrayBuffer();
+      await request(store('readwrite').put(bytes, name));
+    },
     remove: (name) => request(store('readwrite').delete(name)).then(() => {}),
     list: () => request(store('readonly').getAllKeys()),
   };

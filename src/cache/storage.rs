@@ -11,7 +11,7 @@ extern "C" {
     #[wasm_bindgen(js_name = cacheRead)]
     fn cache_read(name: &str) -> Promise;
     #[wasm_bindgen(js_name = cacheWrite)]
-    fn cache_write(name: &str, bytes: &Uint8Array) -> Promise;
+    fn cache_write(name: &str, parts: &Array) -> Promise;
     #[wasm_bindgen(js_name = cacheRemove)]
     fn cache_remove(name: &str) -> Promise;
     #[wasm_bindgen(js_name = cacheList)]
@@ -42,11 +42,10 @@ pub async fn read(name: &str) -> Result<Option<Vec<u8>>, String> {
     Ok((!value.is_undefined()).then(|| Uint8Array::new(&value).to_vec()))
 }
 
-pub async fn write(name: &str, bytes: &[u8]) -> Result<(), String> {
-    // A copy in JS: the browser reads the bytes after this returns, and wasm memory may move meanwhile.
-    settle(cache_write(name, &Uint8Array::from(bytes)))
-        .await
-        .map(drop)
+/// Writes the file as `parts` one after the other: `Uint8Array`s (copies in JS: the browser reads them after this
+/// returns) or strings (as UTF-8).
+pub async fn write(name: &str, parts: &Array) -> Result<(), String> {
+    settle(cache_write(name, parts)).await.map(drop)
 }
 
 pub async fn remove(name: &str) -> Result<(), String> {

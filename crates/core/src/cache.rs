@@ -11,7 +11,9 @@ mod codec;
 mod cover;
 mod index;
 
-pub use codec::{CacheError, decode, encode};
+#[cfg(test)]
+use codec::encode;
+pub use codec::{CacheError, Encoder, decode};
 pub use cover::{Piece, cover};
 pub use index::{CacheIndex, IndexEntry, StoredRange};
 

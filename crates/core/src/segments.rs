@@ -16,6 +16,8 @@
 //! appending to one growing vector would double it and copy it again and again, and wasm memory never shrinks
 //! back from such a high-water mark.
 
+use std::rc::Rc;
+
 use crate::channel::Channel;
 use crate::columns::Columns;
 use crate::pager::{PagerError, PagerStats, SegmentPager};
@@ -53,7 +55,8 @@ pub fn split(from: i64, to: i64, k: usize) -> Vec<(i64, i64)> {
 #[derive(Debug, Clone)]
 struct Segment {
     pager: SegmentPager,
-    pages: Vec<Columns>,
+    /// Shared with a stretch being kept in the cache, until it is written (so changed only by copy on write).
+    pages: Vec<Rc<Columns>>,
     error: Option<PagerError>,
     /// Read from the cache, not fetched.
     held: bool,
@@ -70,7 +73,7 @@ impl Segment {
     }
 
     fn items(&self) -> usize {
-        self.pages.iter().map(Columns::len).sum()
+        self.pages.iter().map(|p| p.len()).sum()
     }
 
     fn is_pending(&self) -> bool {
@@ -89,6 +92,7 @@ impl Segment {
             .last_mut()
             .filter(|p| p.ts.last() == Some(&first))
         {
+            let last = Rc::make_mut(last);
             let mut run = last.split_off(last.ts.partition_point(|&t| t < first));
             if last.is_empty() {
                 self.pages.pop();
@@ -101,7 +105,7 @@ impl Segment {
         fresh.sort_by_key();
         // Items the pager dropped (out of range, repeated) left room behind.
         fresh.shrink_to_fit();
-        self.pages.push(fresh);
+        self.pages.push(Rc::new(fresh));
     }
 
     /// Time not yet covered: `(last item, to]`, or all of it before the first page.
@@ -322,7 +326,11 @@ impl ChannelLoad {
         let mut in_time: Vec<&Segment> = self.segments.iter().collect();
         in_time.sort_by_key(|s| s.pager.range().0);
         let live = self.live.iter().flat_map(Live::chunks);
-        in_time.into_iter().flat_map(|s| &s.pages).chain(live)
+        in_time
+            .into_iter()
+            .flat_map(|s| &s.pages)
+            .chain(live)
+            .map(|p| &**p)
     }
 
     /// The channel's items loaded so far, in order, in one `Columns` (a copy).
@@ -341,7 +349,7 @@ impl ChannelLoad {
             .live
             .iter()
             .flat_map(Live::chunks)
-            .map(Columns::len)
+            .map(|c| c.len())
             .sum();
         self.segments.iter().map(Segment::items).sum::<usize>() + live
     }

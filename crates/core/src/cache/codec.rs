@@ -28,39 +28,98 @@ impl fmt::Display for CacheError {
     }
 }
 
-/// FNV-1a, 64 bits: enough to tell a damaged file, and as fast in wasm as natively.
-fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+/// FNV-1a, 64 bits, carried on from `h` over `bytes` (so it runs over a stretch written in parts): enough to tell
+/// a damaged file, and as fast in wasm as natively.
+fn checksum_on(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
+const CHECKSUM_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn checksum(bytes: &[u8]) -> u64 {
+    checksum_on(CHECKSUM_START, bytes)
+}
+
+/// The stored bytes of one stretch, in one piece.
+#[cfg(test)]
 pub fn encode(columns: &Columns) -> Vec<u8> {
-    let n = columns.len();
-    let with_ids = !columns.order_ids.is_empty();
-    let per_item = 8 * 4 + 2 + if with_ids { 16 } else { 0 };
-    let mut out = Vec::with_capacity(HEADER + n * per_item + 8);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(n as u32).to_le_bytes());
-    out.push(if with_ids { ORDER_IDS } else { 0 });
-    out.extend(columns.ts.iter().flat_map(|v| v.to_le_bytes()));
-    out.extend(columns.id.iter().flat_map(|v| v.to_le_bytes()));
-    out.extend(columns.price.iter().flat_map(|v| v.to_le_bytes()));
-    out.extend(columns.amount.iter().flat_map(|v| v.to_le_bytes()));
-    out.extend(columns.side.iter().map(|&s| s as u8));
-    out.extend(columns.event.iter().map(|&e| e as u8));
-    if with_ids {
-        out.extend(
-            columns
-                .order_ids
-                .iter()
-                .flatten()
-                .flat_map(|v| v.to_le_bytes()),
-        );
+    Encoder::new(&[columns]).flatten().collect()
+}
+
+/// The stored bytes of the items of `pages` (in key order together), in parts: the header, each column page by
+/// page, the checksum. So a stretch is written from the pages a load holds, without first copying them into one
+/// `Columns` and then into bytes: a load's high-water mark in wasm memory stays where it was.
+pub struct Encoder<'a> {
+    pages: &'a [&'a Columns],
+    with_ids: bool,
+    /// 0: the header; then column `(step - 1) / pages` of page `(step - 1) % pages`; then the checksum.
+    step: usize,
+    sum: u64,
+}
+
+impl<'a> Encoder<'a> {
+    pub fn new(pages: &'a [&'a Columns]) -> Self {
+        Self {
+            pages,
+            with_ids: pages.iter().any(|p| !p.order_ids.is_empty()),
+            step: 0,
+            sum: CHECKSUM_START,
+        }
     }
-    let sum = checksum(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
+
+    fn header(&self) -> Vec<u8> {
+        let n: usize = self.pages.iter().map(|p| p.len()).sum();
+        let mut out = Vec::with_capacity(HEADER);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+        out.push(if self.with_ids { ORDER_IDS } else { 0 });
+        out
+    }
+}
+
+/// Column `column` of `page`, little-endian; order ids `[0, 0]` where a page has none.
+fn column_bytes(page: &Columns, column: usize) -> Vec<u8> {
+    match column {
+        0 => le_bytes(&page.ts, i64::to_le_bytes),
+        1 => le_bytes(&page.id, i64::to_le_bytes),
+        2 => le_bytes(&page.price, f64::to_le_bytes),
+        3 => le_bytes(&page.amount, f64::to_le_bytes),
+        4 => page.side.iter().map(|&s| s as u8).collect(),
+        5 => page.event.iter().map(|&e| e as u8).collect(),
+        _ if page.order_ids.is_empty() => vec![0; 16 * page.len()],
+        _ => le_bytes(page.order_ids.as_flattened(), i64::to_le_bytes),
+    }
+}
+
+fn le_bytes<T: Copy, const N: usize>(values: &[T], bytes: fn(T) -> [u8; N]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(N * values.len());
+    for &v in values {
+        out.extend_from_slice(&bytes(v));
+    }
     out
+}
+
+impl Iterator for Encoder<'_> {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        let columns = if self.with_ids { 7 } else { 6 };
+        let body = columns * self.pages.len();
+        let part = match self.step {
+            0 => self.header(),
+            s if s <= body => {
+                let (column, page) = ((s - 1) / self.pages.len(), (s - 1) % self.pages.len());
+                column_bytes(self.pages[page], column)
+            }
+            s if s == body + 1 => self.sum.to_le_bytes().to_vec(),
+            _ => return None,
+        };
+        self.sum = checksum_on(self.sum, &part);
+        self.step += 1;
+        Some(part)
+    }
 }
 
 pub fn decode(bytes: &[u8]) -> Result<Columns, CacheError> {

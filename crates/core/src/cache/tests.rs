@@ -163,6 +163,35 @@ proptest! {
     }
 
     #[test]
+    fn pages_encode_as_their_items_together(
+        items in prop::collection::vec((0i64..1_000, 0i64..50), 0..200),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+        ids in prop::collection::vec(any::<bool>(), 5),
+    ) {
+        let mut items = items;
+        items.sort();
+        items.dedup();
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c.index(items.len() + 1)).collect();
+        cuts.extend([0, items.len()]);
+        cuts.sort();
+        cuts.dedup();
+        // Pages with and without order ids: the whole carries `[0, 0]` for those without.
+        let pages: Vec<Columns> = cuts
+            .windows(2)
+            .zip(&ids)
+            .map(|(w, &with_ids)| columns(&items[w[0]..w[1]], with_ids))
+            .collect();
+        let mut whole = Columns::default();
+        for p in &pages {
+            whole.append(p);
+        }
+        let refs: Vec<&Columns> = pages.iter().collect();
+        let parts: Vec<u8> = Encoder::new(&refs).flatten().collect();
+        prop_assert_eq!(&parts, &encode(&whole));
+        prop_assert_eq!(decode(&parts), Ok(whole));
+    }
+
+    #[test]
     fn cover_tiles_the_range(
         stretches in prop::collection::vec((0i64..1_000, 0i64..300), 0..6),
         from in 0i64..1_000,

@@ -2,18 +2,21 @@
 //! fetched the rest: a segment is complete for its range once done, so runs of done segments are what can be
 //! stored.
 
+use std::rc::Rc;
+
 use super::{ChannelLoad, Segment};
 use crate::cache::{Piece, cover};
 use crate::channel::Channel;
 use crate::columns::Columns;
 use crate::pager::{PagerError, SegmentPager};
 
-/// Every item of a channel in `[from, to]` (inclusive), in key order.
+/// Every item of a channel in `[from, to]` (inclusive), in key order, as pages: shared with the load that holds
+/// them, so that keeping a stretch in the cache copies nothing until it is encoded. No page is empty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Held {
     pub from: i64,
     pub to: i64,
-    pub columns: Columns,
+    pub pages: Vec<Rc<Columns>>,
 }
 
 impl Held {
@@ -21,25 +24,35 @@ impl Held {
     pub fn piece(mut columns: Columns, from: i64, to: i64) -> Self {
         columns.split_off(columns.ts.partition_point(|&t| t <= to));
         let columns = columns.split_off(columns.ts.partition_point(|&t| t < from));
-        Self { from, to, columns }
+        let pages = if columns.is_empty() {
+            Vec::new()
+        } else {
+            vec![Rc::new(columns)]
+        };
+        Self { from, to, pages }
+    }
+
+    pub fn items(&self) -> usize {
+        self.pages.iter().map(|p| p.len()).sum()
+    }
+
+    /// The pages as [`Encoder`](crate::cache::Encoder) and the aggregates take them.
+    pub fn chunks(&self) -> Vec<&Columns> {
+        self.pages.iter().map(|p| &**p).collect()
     }
 
     pub(super) fn into_segment(self, channel: &Channel) -> Result<Segment, PagerError> {
+        let last_ts = self.pages.last().and_then(|p| p.ts.last().copied());
         let pager = SegmentPager::completed(
             channel.clone(),
             self.from,
             self.to,
-            self.columns.len() as u64,
-            self.columns.ts.last().copied(),
+            self.items() as u64,
+            last_ts,
         )?;
-        let pages = if self.columns.is_empty() {
-            Vec::new()
-        } else {
-            vec![self.columns]
-        };
         Ok(Segment {
             pager,
-            pages,
+            pages: self.pages,
             error: None,
             held: true,
         })
@@ -69,7 +82,8 @@ impl ChannelLoad {
     }
 
     /// What to store once the load is done, up to `until` (µs, inclusive: later items may still be arriving):
-    /// each run of adjacent done segments that fetched something, its items copied into one stretch. Held
+    /// each run of adjacent done segments that fetched something, its pages shared into one stretch (only a page
+    /// cut at `until` is copied). Held
     /// segments inside a run go into it too, so the cache keeps one stretch where it had pieces (the stretches
     /// it replaces are those inside, see `CacheIndex::add`); a run held whole is already stored. Nothing once
     /// following: the items have moved to the live window, which slides.
@@ -95,7 +109,7 @@ impl ChannelLoad {
                     let empty = Held {
                         from: a,
                         to: b,
-                        columns: Columns::default(),
+                        pages: Vec::new(),
                     };
                     runs.push((empty, false));
                     runs.last_mut().expect("just pushed")
@@ -106,11 +120,13 @@ impl ChannelLoad {
             for page in &s.pages {
                 if page.ts.last().is_some_and(|&t| t > b) {
                     // Only at `until`: the rest may still be arriving.
-                    let mut part = page.clone();
+                    let mut part = Columns::clone(page);
                     part.split_off(page.ts.partition_point(|&t| t <= b));
-                    run.0.columns.append(&part);
+                    if !part.is_empty() {
+                        run.0.pages.push(Rc::new(part));
+                    }
                 } else {
-                    run.0.columns.append(page);
+                    run.0.pages.push(Rc::clone(page));
                 }
             }
             open = true;

@@ -11,6 +11,8 @@
 //! Once following, the items live in one list of chunks in key order (the segments' pages are moved there), so
 //! that a merge and a slide touch only its ends.
 
+use std::rc::Rc;
+
 use crate::columns::Columns;
 use crate::pager::{PagerError, PagerStats, SegmentPager};
 use crate::response::PageBatch;
@@ -45,7 +47,8 @@ const JOIN_BELOW: usize = 8_192;
 /// A following load's items and its poll in progress.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Live {
-    chunks: Vec<Columns>,
+    /// The segments' pages, moved here; shared, like them, with a stretch being kept in the cache.
+    chunks: Vec<Rc<Columns>>,
     poll: Option<Poll>,
     /// What the polls brought, summed (items: new ones only).
     stats: PagerStats,
@@ -54,7 +57,7 @@ pub(super) struct Live {
 }
 
 impl Live {
-    pub(super) fn chunks(&self) -> &[Columns] {
+    pub(super) fn chunks(&self) -> &[Rc<Columns>] {
         &self.chunks
     }
 
@@ -167,7 +170,7 @@ impl ChannelLoad {
         if let Some(first) = live.chunks.first_mut() {
             let at = first.ts.partition_point(|&t| t < from);
             if at > 0 {
-                *first = first.split_off(at);
+                *first = Rc::new(Rc::make_mut(first).split_off(at));
                 gone += at;
             }
         }
@@ -184,11 +187,11 @@ impl ChannelLoad {
 
 /// Merges `fresh` (in time order) into `chunks` (in key order): the items held from `fresh`'s first timestamp on
 /// and `fresh` become one chunk in key order, each identity once. Returns (new items, items already held).
-fn merge(chunks: &mut Vec<Columns>, fresh: &Columns) -> (usize, usize) {
+fn merge(chunks: &mut Vec<Rc<Columns>>, fresh: &Columns) -> (usize, usize) {
     let Some(&first) = fresh.ts.first() else {
         return (0, 0);
     };
-    let mut held: Vec<Columns> = Vec::new();
+    let mut held: Vec<Rc<Columns>> = Vec::new();
     while let Some(last) = chunks.last_mut() {
         if last.ts.first().is_some_and(|&t| t >= first) {
             held.extend(chunks.pop());
@@ -196,14 +199,15 @@ fn merge(chunks: &mut Vec<Columns>, fresh: &Columns) -> (usize, usize) {
         }
         let at = last.ts.partition_point(|&t| t < first);
         if at < last.len() {
-            held.push(last.split_off(at));
+            let last = Rc::make_mut(last);
+            held.push(Rc::new(last.split_off(at)));
             last.shrink_to_fit();
         }
         break;
     }
     held.reverse();
-    let held_count: usize = held.iter().map(Columns::len).sum();
-    let mut parts: Vec<&Columns> = held.iter().collect();
+    let held_count: usize = held.iter().map(|c| c.len()).sum();
+    let mut parts: Vec<&Columns> = held.iter().map(|c| &**c).collect();
     parts.push(fresh);
     let merged = union(&parts);
     let new = merged.len() - held_count;
@@ -214,9 +218,9 @@ fn merge(chunks: &mut Vec<Columns>, fresh: &Columns) -> (usize, usize) {
     {
         let joined = union(&[a, b]);
         chunks.truncate(chunks.len() - 2);
-        chunks.push(joined);
+        chunks.push(Rc::new(joined));
     }
-    chunks.push(merged);
+    chunks.push(Rc::new(merged));
     (new, fresh.len() - new)
 }
 

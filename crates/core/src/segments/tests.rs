@@ -379,11 +379,7 @@ fn held_stretches_are_kept_and_stored_again_only_inside_what_was_fetched() {
     for t in items.iter().filter(|t| (300..=599).contains(&t.ts)) {
         cached.push(*t);
     }
-    let held = Held {
-        from: 300,
-        to: 599,
-        columns: cached,
-    };
+    let held = Held::piece(cached, 300, 599);
     let mut load = ChannelLoad::planned(ch(), 0, 999, vec![held], 4, &Density::Unknown).unwrap();
     assert_eq!(load.held_items(), 30);
     while let Some(i) = { load.pending().next() } {
@@ -396,12 +392,21 @@ fn held_stretches_are_kept_and_stored_again_only_inside_what_was_fetched() {
     // Fetched: 0..=299 and 600..=999, stored with the held stretch between them as one, only up to 800 (newer
     // may still arrive).
     let spans = |kept: Vec<Held>| -> Vec<(i64, i64, usize)> {
-        kept.iter()
-            .map(|h| (h.from, h.to, h.columns.len()))
-            .collect()
+        kept.iter().map(|h| (h.from, h.to, h.items())).collect()
     };
     assert_eq!(spans(load.stretches_to_store(800)), vec![(0, 800, 81)]);
-    let kept = load.stretches_to_store(999).remove(0).columns;
+    let stretch = load.stretches_to_store(999).remove(0);
+    // The pages are the load's own, not copies (the cut one at 800 above is the only copy).
+    assert!(
+        stretch
+            .pages
+            .iter()
+            .all(|p| std::rc::Rc::strong_count(p) == 2)
+    );
+    let bytes: Vec<u8> = crate::cache::Encoder::new(&stretch.chunks())
+        .flatten()
+        .collect();
+    let kept = crate::cache::decode(&bytes).unwrap();
     assert_eq!(identities(&kept), want);
     // Up to a time inside the held stretch: its part before then goes in.
     assert_eq!(spans(load.stretches_to_store(450)), vec![(0, 450, 46)]);
@@ -410,7 +415,7 @@ fn held_stretches_are_kept_and_stored_again_only_inside_what_was_fetched() {
     assert_eq!(spans(following.stretches_to_store(999)), vec![]);
 
     let whole = Held::piece(kept, 300, 599);
-    assert_eq!((whole.from, whole.to, whole.columns.len()), (300, 599, 30));
+    assert_eq!((whole.from, whole.to, whole.items()), (300, 599, 30));
     let reopened = ChannelLoad::planned(ch(), 300, 599, vec![whole], 4, &Density::Unknown).unwrap();
     assert!(reopened.is_done());
     assert_eq!(reopened.held_items(), 30);
@@ -424,5 +429,6 @@ fn a_piece_of_a_stretch_holds_its_items_within_the_piece() {
         columns.push(tick(i * 10, i));
     }
     let piece = Held::piece(columns, 25, 60);
-    assert_eq!(piece.columns.ts, vec![30, 40, 50, 60]);
+    assert_eq!(piece.chunks()[0].ts, vec![30, 40, 50, 60]);
+    assert!(Held::piece(Columns::default(), 0, 10).pages.is_empty());
 }

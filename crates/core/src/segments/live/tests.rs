@@ -227,14 +227,17 @@ proptest! {
 #[test]
 fn columns_helper_is_used() {
     // `columns` builds a page for `merge` directly: an empty page changes nothing.
-    let mut chunks = vec![columns(&[tick(1, 1), tick(2, 2)])];
+    let mut chunks = vec![std::rc::Rc::new(columns(&[tick(1, 1), tick(2, 2)]))];
     assert_eq!(merge(&mut chunks, &Columns::default()), (0, 0));
     assert_eq!(
         merge(&mut chunks, &columns(&[tick(2, 2), tick(2, 3)])),
         (1, 1)
     );
     assert_eq!(
-        chunks.iter().flat_map(identities).collect::<Vec<_>>(),
+        chunks
+            .iter()
+            .flat_map(|c| identities(c))
+            .collect::<Vec<_>>(),
         vec![(1, 1), (2, 2), (2, 3)]
     );
 }
