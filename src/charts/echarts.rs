@@ -9,15 +9,18 @@ extern "C" {
     /// An ECharts instance (`echarts.init`'s result).
     pub type Instance;
 
-    #[wasm_bindgen(js_namespace = echarts, js_name = init)]
-    pub fn init(container: &web_sys::Element, theme: &str) -> Instance;
+    /// Fails when ECharts is not there (its script did not load) or refuses the container.
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
+    pub fn init(container: &web_sys::Element, theme: &str) -> Result<Instance, JsValue>;
 
     /// Links the charts of `group`: zooming or hovering one does the same on the others.
     #[wasm_bindgen(js_namespace = echarts, js_name = connect)]
     pub fn connect(group: &str);
 
-    #[wasm_bindgen(method, js_name = setOption)]
-    pub fn set_option(this: &Instance, option: &JsValue, settings: &JsValue);
+    /// Fails when ECharts throws on the option: caught, so that no JS exception unwinds through Rust.
+    #[wasm_bindgen(catch, method, js_name = setOption)]
+    pub fn set_option(this: &Instance, option: &JsValue, settings: &JsValue)
+    -> Result<(), JsValue>;
 
     #[wasm_bindgen(method, js_name = getDataURL)]
     pub fn get_data_url(this: &Instance, options: &JsValue) -> String;

@@ -62,7 +62,10 @@ impl Chart {
                 else {
                     return;
                 };
-                let instance = echarts::init(&element, if is_dark() { "dark" } else { "" });
+                let instance = match echarts::init(&element, if is_dark() { "dark" } else { "" }) {
+                    Ok(instance) => instance,
+                    Err(why) => return show_failure(&element, &why),
+                };
                 if let Some(handler) = &chart.on_zoom {
                     instance.set_group(GROUP);
                     echarts::connect(GROUP);
@@ -70,8 +73,10 @@ impl Chart {
                 }
                 *slot = Some(instance);
             }
-            if let Some(instance) = slot.as_ref() {
-                instance.set_option(option, &replace_series());
+            if let Some(instance) = slot.as_ref()
+                && let Err(why) = instance.set_option(option, &replace_series())
+            {
+                web_sys::console::error_2(&"chart: ECharts refused the option:".into(), &why);
             }
         });
     }
@@ -104,6 +109,15 @@ impl Chart {
             }
         });
     }
+}
+
+/// Says in the chart's place that it cannot be drawn (and why, in the console): a missing chart, not a blank box.
+fn show_failure(element: &web_sys::Element, why: &JsValue) {
+    web_sys::console::error_2(&"chart: ECharts is not available:".into(), why);
+    element.set_text_content(Some(
+        "This chart cannot be drawn: the chart library did not load. Reload the page to try again.",
+    ));
+    let _ = element.class_list().add_1("chart-failed");
 }
 
 /// Draws each chart of a panel in a task of its own, the first at once: ECharts lays out and paints in

@@ -104,6 +104,27 @@ test('a bad interval in the link is explained and auto is used', async () => {
   await context.close();
 });
 
+test('without the chart library each chart says so, and the rest of the dashboard works', async () => {
+  const channel = 'live_trades_ethusd';
+  const { context, page, problems } = await newPage(browser);
+  await page.route(/\/echarts-[0-9a-f]+\.js$/, (route) => route.abort());
+  const { from, to } = await fetchChannels(apiUrl());
+  await page.goto(dashboardUrl({ ch: [channel], from, to }));
+  await waitForStatus(page, 'done');
+  const price = page.getByTestId(`chart-price-${channel}`);
+  await price.getByText(/cannot be drawn/).waitFor();
+  // Drawn again (another interval): still the message, and no panic.
+  await page.getByTestId('interval').selectOption('1m');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('iv') === '1m');
+  assert.match(await price.textContent(), /cannot be drawn/);
+  assert.match(await page.getByTestId(`chart-volume-${channel}`).textContent(), /cannot be drawn/);
+  assert.deepEqual(problems.pageErrors, [], 'page errors');
+  assert.deepEqual(problems.consoleErrors.filter((e) => /panicked/.test(e)), [], 'panics');
+  assert.ok(problems.consoleErrors.some((e) => /ECharts is not available/.test(e)), 'the reason is in the console');
+  await screenshot(page, 'charts-without-echarts.png');
+  await context.close();
+});
+
 test('charts fill in while pages arrive; a panel out of sight draws once scrolled into view', async (t) => {
   const server = await startServer({ args: ['--latency-ms', '300'], log: outPath('server-charts-latency.log') });
   t.after(() => server.stop());
