@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 mod bitstamp;
+pub mod book;
 pub mod cache;
 mod channel;
 mod columns;
