@@ -8,7 +8,7 @@
 // RUNS defaults to 3. SECTIONS, comma-separated, picks what to measure (default all): zero (full loads with no
 // added latency, first chart, memory), latency (300 ms per page over HTTP/1.1), h2 (300 ms per page over HTTPS with
 // HTTP/2, as API Gateway serves browsers), reopen (the whole window again from the cache, over HTTP/2), parse
-// (and wasm aggregation), server, size.
+// (and wasm aggregation), book (the order book at an instant, in wasm), server, size.
 //
 // Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
 // BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
@@ -28,7 +28,7 @@ import { selfSignedCert } from '../tests/e2e/lib/tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
-const sections = new Set((process.argv[3] ?? 'zero,latency,h2,reopen,parse,server,size').split(','));
+const sections = new Set((process.argv[3] ?? 'zero,latency,h2,reopen,parse,book,server,size').split(','));
 const wasmDir = process.env.BENCH_WASM_DIR;
 const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
 /** The peers' segments per channel: 1 is the sequential client, 4 and 8 the parallel one. */
@@ -53,6 +53,20 @@ const wasmPage = `<!doctype html><link rel="icon" href="data:,"><script type="mo
 import init, * as bench from './tickscope_bench.js';
 window.bench = bench;
 window.ready = init();
+// Real page bodies: the first \`limit\` pages of \`channel\` over \`span\`, following the cursor.
+window.fetchBodies = async (api, channel, span, limit = Infinity) => {
+  const bodies = [];
+  let cursor = null;
+  do {
+    const q = new URLSearchParams({ channel, from: span.from, to: span.to });
+    if (cursor) q.set('cursor', cursor);
+    const bytes = new Uint8Array(await (await fetch(api + '/bitstamp?' + q)).arrayBuffer());
+    bodies.push(bytes);
+    const key = JSON.parse(new TextDecoder().decode(bytes)).body.LastEvaluatedKey;
+    cursor = key ? btoa(JSON.stringify(key)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') : null;
+  } while (cursor && bodies.length < limit);
+  return bodies;
+};
 </script>`;
 function serveStatic() {
   // Read when asked: only the parse section needs the benchmark module.
@@ -245,17 +259,8 @@ async function parseThroughput(browser, staticUrl, server, span) {
   await page.evaluate(() => window.ready);
   const result = await page.evaluate(
     async ({ api, span }) => {
-      // Real page bodies: every page of the busiest orders channel.
-      const bodies = [];
-      let cursor = null;
-      do {
-        const q = new URLSearchParams({ channel: 'live_orders_btcusd', from: span.from, to: span.to });
-        if (cursor) q.set('cursor', cursor);
-        const bytes = new Uint8Array(await (await fetch(`${api}/bitstamp?${q}`)).arrayBuffer());
-        bodies.push(bytes);
-        const key = JSON.parse(new TextDecoder().decode(bytes)).body.LastEvaluatedKey;
-        cursor = key ? btoa(JSON.stringify(key)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') : null;
-      } while (cursor && bodies.length < 30);
+      // The first 30 pages of the busiest orders channel.
+      const bodies = await window.fetchBodies(api, 'live_orders_btcusd', span, 30);
       const total = bodies.reduce((n, b) => n + b.length, 0);
       const time = (fn) => {
         const t = performance.now();
@@ -301,6 +306,59 @@ async function parseThroughput(browser, staticUrl, server, span) {
   });
   row('wasm: candles of 1M trades (ms)', spread(aggregate.candles_auto), null, 'ms');
   row('wasm: heatmap of 1M order events (ms)', spread(aggregate.heatmap_orders), null, 'ms');
+  await page.close();
+}
+
+/**
+ * The order book of live_orders_btcusd (every page, as the dashboard holds them) in wasm: moving the instant to
+ * random instants, p50 and p99 per run, against the peer that replays from the first event; the spread/mid series
+ * of 500 intervals of 15 s (the second half of the window), against one pass from the first event.
+ */
+async function bookTimes(browser, staticUrl, server, span) {
+  const page = await browser.newPage();
+  await page.goto(`${staticUrl}/wasm.html`);
+  await page.evaluate(() => window.ready);
+  const result = await page.evaluate(
+    async ({ api, span, runs }) => {
+      let events = 0;
+      for (const body of await window.fetchBodies(api, 'live_orders_btcusd', span)) events = window.bench.book_keep_page(body);
+      const t0 = performance.now();
+      window.bench.book_prepare();
+      const prepareMs = performance.now() - t0;
+      let seed = 7;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const instant = () => span.from + random() * (span.to - span.from);
+      const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+      const timed = (fn) => {
+        const t = performance.now();
+        fn();
+        return performance.now() - t;
+      };
+      const out = { events, prepareMs, p50: [], p99: [], peerP50: [], peerP99: [], series: [], peerSeries: [] };
+      const seriesFrom = span.from + (span.to - span.from) / 2 - 500 * 15e6 / 2;
+      for (let r = 0; r < runs; r++) {
+        const moves = Array.from({ length: 1000 }, () => timed(() => window.bench.book_seek(instant(), false)));
+        const peer = Array.from({ length: 40 }, () => timed(() => window.bench.book_seek(instant(), true)));
+        out.p50.push(pct(moves, 0.5));
+        out.p99.push(pct(moves, 0.99));
+        out.peerP50.push(pct(peer, 0.5));
+        out.peerP99.push(pct(peer, 0.99));
+        out.series.push(timed(() => window.bench.book_series_15s(seriesFrom, 500, false)));
+        out.peerSeries.push(timed(() => window.bench.book_series_15s(seriesFrom, 500, true)));
+      }
+      // The same book either way.
+      const t = instant();
+      out.same = window.bench.book_seek(t, false) === window.bench.book_seek(t, true);
+      return out;
+    },
+    { api: server.api, span, runs },
+  );
+  if (!result.same) throw new Error('book: the replay and the peer disagree');
+  const label = `book of live_orders_btcusd (${result.events.toLocaleString('en')} events)`;
+  row(`${label}: move to a random instant, p50, vs replay from the first event (ms)`, spread(result.p50), spread(result.peerP50), 'ms', { digits: 3 });
+  row(`${label}: move to a random instant, p99, vs replay from the first event (ms)`, spread(result.p99), spread(result.peerP99), 'ms', { digits: 3 });
+  row(`${label}: spread/mid series of 500 intervals, vs one pass from the first event (ms)`, spread(result.series), spread(result.peerSeries), 'ms');
+  row(`${label}: checkpoints over every event, once (ms)`, spread([result.prepareMs]), null, 'ms');
   await page.close();
 }
 
@@ -378,6 +436,7 @@ try {
     row('reopen the whole window from the cache, vs from the network (300 ms per page, HTTP/2): navigation to final chart (s)', of('cache'), of('network'), 's');
   }
   if (sections.has('parse')) await parseThroughput(browser, staticUrl, fast, span);
+  if (sections.has('book')) await bookTimes(browser, staticUrl, fast, span);
   if (sections.has('server')) {
     const single = [];
     const sixteen = [];

@@ -1,13 +1,16 @@
 //! Moving a book to any instant: the events are replayed forward from the current state when it is before the
-//! instant and no checkpoint is nearer, else from the last checkpoint at or before it. Checkpoints are taken
-//! every [`CHECKPOINT_EVERY`] events as a replay first passes them, so no move replays more than that many
-//! events once the range has been passed through ([`BookReplay::prepare`] does it ahead, a slice at a time).
+//! instant and no checkpoint is nearer, else from the last checkpoint at or before it. Checkpoints are taken as
+//! a replay first passes them ([`BookReplay::prepare`] takes them ahead, a slice at a time), each
+//! [`CHECKPOINT_EVERY`] events after the last or, when the book is bigger, as many events as the book has orders:
+//! so a move replays at most that many events and restores at most that many orders, and the checkpoints never
+//! hold more orders than there are events.
 
 use super::state::{Book, Resting};
 use crate::columns::Columns;
 
-/// Events between checkpoints: a move replays at most this many (about a millisecond in wasm), and a checkpoint
-/// holds the orders (32 bytes each), so 331,070 events with a book of a thousand orders keep 1.3 MB of them.
+/// Events between checkpoints at least: a move replays at most this many (about a millisecond in wasm) while the
+/// book has fewer orders. A checkpoint holds the orders at 32 bytes each: 331,070 events with a book of a
+/// thousand orders keep 1.3 MB of them.
 pub const CHECKPOINT_EVERY: usize = 8_192;
 
 /// Which items the checkpoints were taken over: their count and first and last keys. Items loaded in between,
@@ -20,7 +23,11 @@ fn fingerprint(chunks: &[&Columns]) -> Fingerprint {
     (
         chunks.iter().map(|c| c.len()).sum(),
         nonempty().next().map(|c| key(c, 0)),
-        nonempty().last().map(|c| key(c, c.len() - 1)),
+        chunks
+            .iter()
+            .rev()
+            .find(|c| !c.is_empty())
+            .map(|c| key(c, c.len() - 1)),
     )
 }
 
@@ -32,24 +39,13 @@ pub(super) fn position(chunks: &[&Columns], t: i64) -> usize {
         .sum()
 }
 
-/// Applies events `from..to` (positions over all chunks) to `book`, calling `at_checkpoint` with the book after
-/// each event whose position is a multiple of `every` (`None`: never).
-fn apply_events(
-    book: &mut Book,
-    chunks: &[&Columns],
-    (from, to): (usize, usize),
-    every: Option<usize>,
-    mut at_checkpoint: impl FnMut(usize, &Book),
-) {
+/// Applies events `from..to` (positions over all chunks) to `book`.
+pub(super) fn apply_events(book: &mut Book, chunks: &[&Columns], (from, to): (usize, usize)) {
     let mut start = 0;
     for c in chunks {
         let (lo, hi) = (from.max(start), to.min(start + c.len()));
-        for p in lo..hi {
-            let i = p - start;
+        for i in lo.saturating_sub(start)..hi.saturating_sub(start) {
             book.apply(c.event[i], c.id[i], c.side[i], c.price[i], c.amount[i]);
-            if every.is_some_and(|n| (p + 1) % n == 0) {
-                at_checkpoint(p + 1, book);
-            }
         }
         start += c.len();
         if start >= to {
@@ -58,13 +54,20 @@ fn apply_events(
     }
 }
 
+/// The book after the first `applied` events, as its orders.
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    applied: usize,
+    orders: Vec<(i64, Resting)>,
+}
+
 /// A book that moves to any instant of a channel's loaded events.
 #[derive(Debug, Clone)]
 pub struct BookReplay {
     every: usize,
     over: Fingerprint,
-    /// `checkpoints[k]`: the orders after `(k + 1) * every` events.
-    checkpoints: Vec<Vec<(i64, Resting)>>,
+    /// In order of `applied`; the empty book before any event is implicit.
+    checkpoints: Vec<Checkpoint>,
     book: Book,
     /// Events applied to `book`, in order.
     applied: usize,
@@ -81,7 +84,7 @@ impl BookReplay {
         Self::default()
     }
 
-    /// With a checkpoint every `n` events (at least 1).
+    /// With checkpoints at least `n` events apart (at least 1).
     pub fn every(n: usize) -> Self {
         Self {
             every: n.max(1),
@@ -96,14 +99,10 @@ impl BookReplay {
     pub fn seek(&mut self, chunks: &[&Columns], t: i64) -> &Book {
         self.check(chunks);
         let target = position(chunks, t);
-        let k = (target / self.every).min(self.checkpoints.len());
-        let checkpoint = k * self.every;
-        if target < self.applied || checkpoint > self.applied {
-            self.book = match k {
-                0 => Book::default(),
-                k => Book::from_snapshot(&self.checkpoints[k - 1]),
-            };
-            self.applied = checkpoint;
+        let k = self.checkpoints.partition_point(|c| c.applied <= target);
+        let from = k.checked_sub(1).map_or(0, |k| self.checkpoints[k].applied);
+        if target < self.applied || from > self.applied {
+            self.restore(k);
         }
         self.advance(chunks, target);
         &self.book
@@ -113,14 +112,20 @@ impl BookReplay {
     /// a page to do in slices while idle, so that the first move to a late instant is as quick as any.
     pub fn prepare(&mut self, chunks: &[&Columns], events: usize) -> bool {
         self.check(chunks);
-        let total = self.over.0;
-        let reached = self.checkpoints.len() * self.every;
-        if self.applied < reached {
-            self.book = Book::from_snapshot(&self.checkpoints[self.checkpoints.len() - 1]);
-            self.applied = reached;
+        if self.applied < self.checkpoints.last().map_or(0, |c| c.applied) {
+            self.restore(self.checkpoints.len());
         }
+        let total = self.over.0;
         self.advance(chunks, total.min(self.applied.saturating_add(events)));
         self.applied == total
+    }
+
+    /// Back to the state of the first `k` checkpoints' last (the empty book for 0).
+    fn restore(&mut self, k: usize) {
+        (self.book, self.applied) = match k.checked_sub(1).map(|k| &self.checkpoints[k]) {
+            None => (Book::default(), 0),
+            Some(c) => (Book::from_snapshot(&c.orders), c.applied),
+        };
     }
 
     /// Starts afresh when the items are not those the checkpoints were taken over.
@@ -134,25 +139,30 @@ impl BookReplay {
         }
     }
 
+    /// Where the next checkpoint is due: `every` events after the last, or as many as its book had orders.
+    fn due(&self) -> usize {
+        self.checkpoints
+            .last()
+            .map_or(self.every, |c| c.applied + self.every.max(c.orders.len()))
+    }
+
     /// Applies events up to position `target`, taking the checkpoints it passes that are not taken yet.
     fn advance(&mut self, chunks: &[&Columns], target: usize) {
-        let Self {
-            every,
-            checkpoints,
-            book,
-            applied,
-            ..
-        } = self;
-        apply_events(book, chunks, (*applied, target), Some(*every), |p, b| {
-            if p / *every > checkpoints.len() {
-                checkpoints.push(b.snapshot());
+        while self.applied < target {
+            let due = self.due();
+            let stop = if due > self.applied {
+                target.min(due)
+            } else {
+                target
+            };
+            apply_events(&mut self.book, chunks, (self.applied, stop));
+            self.applied = stop;
+            if stop == due {
+                self.checkpoints.push(Checkpoint {
+                    applied: stop,
+                    orders: self.book.snapshot(),
+                });
             }
-        });
-        self.applied = target.max(self.applied);
+        }
     }
-}
-
-/// [`apply_events`] without checkpoints, for the series.
-pub(super) fn replay_into(book: &mut Book, chunks: &[&Columns], range: (usize, usize)) {
-    apply_events(book, chunks, range, None, |_, _| {});
 }

@@ -1,7 +1,7 @@
 //! The book's series over a window, one point per interval: best bid, best ask, spread, mid and depth imbalance,
 //! each as the book stands at the interval's end.
 
-use super::replay::{BookReplay, position, replay_into};
+use super::replay::{BookReplay, apply_events, position};
 use crate::aggregate::Interval;
 use crate::columns::Columns;
 
@@ -45,7 +45,7 @@ pub fn book_series(
             }
             Some(book) => {
                 let target = position(chunks, at);
-                replay_into(book, chunks, (applied, target));
+                apply_events(book, chunks, (applied, target));
                 applied = target;
                 book
             }
