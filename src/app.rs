@@ -116,8 +116,9 @@ pub fn App() -> impl IntoView {
         let start = start.clone();
         move |()| {
             link_warnings.set(Vec::new());
-            // A new load starts on its whole range; a link's zoom applies to the load it starts.
+            // A new load starts on its whole range; a link's zoom and book instant apply to the load it starts.
             form.zoom.set(None);
+            form.at.set(None);
             start()
         }
     });
@@ -134,6 +135,7 @@ pub fn App() -> impl IntoView {
                 form.zoom.get(),
                 form.follow.get(),
                 form.cache.get(),
+                form.at.get(),
             )
         },
         move |_, _, _| link::replace_url(&form.view_state(&view_default_api)),

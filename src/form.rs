@@ -1,6 +1,6 @@
 //! The view the user is editing: API base, channels, time range (instants or times before now), whether to
 //! follow, time zone, segments and requests in flight, the cache, and how the charts show the data (interval, price
-//! view, zoom). It reads from and writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
+//! view, zoom, the order book's instant). It reads from and writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +40,8 @@ pub struct Form {
     pub view: RwSignal<PriceView>,
     /// The charts' visible window; `None`: the whole range.
     pub zoom: RwSignal<Option<(i64, i64)>>,
+    /// The order book's pinned instant; `None`: the range's end.
+    pub at: RwSignal<Option<i64>>,
     /// Link keys of later features, kept so that a link survives a round trip.
     extra: StoredValue<BTreeMap<String, String>>,
 }
@@ -64,6 +66,7 @@ impl Form {
             iv: RwSignal::new(view.iv),
             view: RwSignal::new(view.view),
             zoom: RwSignal::new(view.zoom),
+            at: RwSignal::new(view.at),
             extra: StoredValue::new(view.extra.clone()),
         }
     }
@@ -139,6 +142,7 @@ impl Form {
             iv: self.iv.get(),
             view: self.view.get(),
             zoom: self.zoom.get(),
+            at: self.at.get(),
             extra: self.extra.get_value(),
         }
     }

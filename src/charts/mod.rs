@@ -3,6 +3,7 @@
 //! draw them ([`instance`]). Components never touch an option's paths.
 
 pub mod compare;
+pub mod depth;
 mod echarts;
 pub mod gaps;
 pub mod instance;

@@ -22,6 +22,24 @@ pub struct DrawInputs {
     pub loading: bool,
 }
 
+/// What a throttled redraw reads of its inputs besides what it draws.
+pub trait Throttled {
+    /// Out of sight while loading: the draw waits.
+    fn deferred(&self) -> bool;
+    /// Pages are arriving: redraws are throttled.
+    fn loading(&self) -> bool;
+}
+
+impl Throttled for DrawInputs {
+    fn deferred(&self) -> bool {
+        self.deferred
+    }
+
+    fn loading(&self) -> bool {
+        self.loading
+    }
+}
+
 /// Redraws while loading come at most this often.
 const REDRAW_MS: f64 = 400.0;
 
@@ -30,13 +48,14 @@ const REDRAW_MS: f64 = 400.0;
 const QUIET_FACTOR: f64 = 4.0;
 
 /// Runs `draw` with the latest inputs after every change of `inputs` (unless deferred), throttled as above.
-pub fn throttled_redraw(inputs: Memo<DrawInputs>, draw: impl Fn(DrawInputs) + Clone + 'static) {
+pub fn throttled_redraw<T>(inputs: Memo<T>, draw: impl Fn(T) + Clone + 'static)
+where
+    T: Throttled + Clone + PartialEq + Send + Sync + 'static,
+{
     let next_at = StoredValue::new(0.0f64);
     let pending = StoredValue::new(false);
     Effect::new(move |_| {
-        let DrawInputs {
-            deferred, loading, ..
-        } = inputs.get();
+        let (deferred, loading) = inputs.with(|i| (i.deferred(), i.loading()));
         if deferred || pending.get_value() {
             return;
         }
@@ -51,7 +70,7 @@ pub fn throttled_redraw(inputs: Memo<DrawInputs>, draw: impl Fn(DrawInputs) + Cl
             move || {
                 pending.set_value(false);
                 // The component may be gone, and the inputs with it.
-                let Some(latest) = inputs.try_get_untracked().filter(|i| !i.deferred) else {
+                let Some(latest) = inputs.try_get_untracked().filter(|i| !i.deferred()) else {
                     return;
                 };
                 let started = js_sys::Date::now();

@@ -1,6 +1,7 @@
 //! The dashboard's pieces, one component per file.
 
 pub mod back_to_live;
+pub mod book_view;
 pub mod cache_control;
 pub mod channel_panel;
 pub mod channel_picker;
@@ -17,3 +18,4 @@ pub mod stats_table;
 pub mod summary;
 pub mod time_range;
 pub mod trades_charts;
+pub mod value_cell;

@@ -1,8 +1,9 @@
 //! An orders channel's charts: where orders sit (the heatmap) and the order flow, zooming with every other time
-//! chart.
+//! chart, and the order book at one instant.
 
 use leptos::prelude::*;
 
+use super::book_view::BookView;
 use super::channel_panel::PanelContext;
 use super::chart_box::ChartBox;
 use crate::charts::instance::{Chart, draw_apart};
@@ -38,5 +39,6 @@ pub fn OrdersCharts(context: PanelContext) -> impl IntoView {
     view! {
         <ChartBox chart=heatmap />
         <ChartBox chart=flow />
+        <BookView context />
     }
 }

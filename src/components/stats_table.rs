@@ -7,6 +7,7 @@ use tickscope_core::aggregate::{Stats, stats};
 use tickscope_core::format::{compact_money, count, grouped, significant};
 use tickscope_core::{Channel, ChannelKind, Side, TzMode, ZoomFrame};
 
+use super::value_cell::ValueCell;
 use crate::loader::ChannelData;
 use crate::time::{clock, show_time, span};
 
@@ -187,20 +188,5 @@ pub fn StatsTable(
             </thead>
             <tbody>{body}</tbody>
         </table>
-    }
-}
-
-/// A value formatted by `read`, its exact value in `data-value` and the title.
-#[component]
-fn ValueCell(
-    testid: String,
-    value: Signal<Option<f64>>,
-    read: impl Fn(f64) -> String + Send + Sync + 'static,
-) -> impl IntoView {
-    let exact = move || value.get().map(|v| v.to_string());
-    view! {
-        <td data-testid=testid data-value=exact title=exact>
-            {move || value.get().map(&read).unwrap_or_default()}
-        </td>
     }
 }

@@ -104,6 +104,8 @@ pub struct ViewState {
     pub view: PriceView,
     /// The charts' visible window, µs, `from < to`; `None`: the whole range.
     pub zoom: Option<(i64, i64)>,
+    /// The instant the order book is shown at (µs, pinned by a click on a time chart); `None`: the range's end.
+    pub at: Option<i64>,
     /// Keys this version does not know, with their values, written back unchanged.
     pub extra: BTreeMap<String, String>,
 }
@@ -123,6 +125,7 @@ impl Default for ViewState {
             iv: None,
             view: PriceView::Candles,
             zoom: None,
+            at: None,
             extra: BTreeMap::new(),
         }
     }
@@ -152,7 +155,7 @@ impl ViewState {
             let value = raw.trim();
             match key.as_ref() {
                 "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "inflight" | "cache" | "iv"
-                | "view" | "zoom"
+                | "view" | "zoom" | "at"
                     if value.is_empty() => {}
                 "api" => match check_api(value) {
                     Ok(()) => state.api = Some(value.to_owned()),
@@ -215,6 +218,17 @@ impl ViewState {
                     )),
                 },
                 "zoom" => state.zoom = parse_zoom(value, &mut warnings),
+                "at" => match parse_time(value) {
+                    Ok(at) if at >= 0 => state.at = Some(at),
+                    Ok(_) => warnings.push(format!(
+                        "`at` {:?} is before 1970; showing the book at the range's end",
+                        clip(value)
+                    )),
+                    Err(why) => warnings.push(format!(
+                        "`at` {:?} {why}; showing the book at the range's end",
+                        clip(value)
+                    )),
+                },
                 // Kept verbatim (untrimmed), to be written back as it came.
                 _ => {
                     state.extra.insert(key.into_owned(), raw.into_owned());
@@ -242,6 +256,16 @@ impl ViewState {
                 format_iso(zoom_to)
             ));
             state.zoom = None;
+        }
+        if let (Some(at), Some(TimeSpec::At(from)), Some(TimeSpec::At(to))) =
+            (state.at, state.from, state.to)
+            && !(from..=to).contains(&at)
+        {
+            warnings.push(format!(
+                "`at` ({}) is outside the range; showing the book at the range's end",
+                format_iso(at)
+            ));
+            state.at = None;
         }
         (state, warnings)
     }
@@ -286,6 +310,9 @@ impl ViewState {
         }
         if let Some((from, to)) = self.zoom {
             pairs.push(("zoom", format!("{},{}", write_time(from), write_time(to))));
+        }
+        if let Some(at) = self.at {
+            pairs.push(("at", write_time(at)));
         }
         for (key, value) in &self.extra {
             pairs.push((key, value.clone()));

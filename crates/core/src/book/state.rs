@@ -152,6 +152,26 @@ impl Book {
         }
     }
 
+    /// The depth of `side` within `within` (a fraction) of the mid, or of the side's best price when the other
+    /// side is empty: `(price, amount at this price or better)` per level, from the best outward.
+    pub fn depth(&self, side: Side, within: f64) -> Vec<(f64, f64)> {
+        let Some(reference) = self.mid().or(match side {
+            Side::Buy => self.best_bid(),
+            Side::Sell => self.best_ask(),
+        }) else {
+            return Vec::new();
+        };
+        let (low, high) = (reference * (1.0 - within), reference * (1.0 + within));
+        let mut total = 0.0;
+        self.levels(side)
+            .take_while(|l| (low..=high).contains(&l.price))
+            .map(|l| {
+                total += l.amount;
+                (l.price, total)
+            })
+            .collect()
+    }
+
     /// `(bids − asks) / (bids + asks)` of the amounts within `within` (a fraction: 0.001 is 0.1 %) of the mid,
     /// from −1 (only asks near the mid) to 1 (only bids). `None` without a mid or without an amount near it.
     pub fn imbalance(&self, within: f64) -> Option<f64> {

@@ -139,6 +139,26 @@ fn imbalance_counts_the_amounts_near_the_mid() {
 }
 
 #[test]
+fn depth_sums_the_levels_from_the_best_outward_near_the_mid() {
+    let events = [
+        (1, 1, NEW, B, 99.5, 1.0),
+        (1, 2, NEW, B, 99.0, 2.0),
+        (1, 3, NEW, B, 99.0, 0.5),
+        (1, 4, NEW, B, 50.0, 9.0), // far from the mid
+        (1, 5, NEW, S, 100.5, 4.0),
+    ];
+    let c = columns(&events);
+    let mut replay = BookReplay::new();
+    let book = replay.seek(&[&c], 1);
+    assert_eq!(book.depth(B, 0.01), vec![(99.5, 1.0), (99.0, 3.5)]);
+    assert_eq!(book.depth(S, 0.01), vec![(100.5, 4.0)]);
+    // One side only: around its own best.
+    let book = replay.seek(&[&columns(&events[..4])], 1);
+    assert_eq!(book.depth(S, 0.01), vec![]);
+    assert_eq!(book.depth(B, 0.01), vec![(99.5, 1.0), (99.0, 3.5)]);
+}
+
+#[test]
 fn series_give_the_book_at_each_intervals_end() {
     let s = 1_000_000;
     let events = [

@@ -39,6 +39,31 @@ fn a_full_view_parses() {
 }
 
 #[test]
+fn the_book_instant_round_trips_and_a_bad_one_is_explained() {
+    let s = ViewState {
+        from: at(T),
+        to: at(T + 3_600_000_000),
+        at: Some(T + 61_000_250),
+        ..ViewState::default()
+    };
+    let q = s.to_query();
+    assert!(q.ends_with("&at=2022-03-21T02:46:01.000250Z"), "{q}");
+    assert_eq!(parse(&q), (s, vec![]));
+    assert_eq!(parse("at=1647830761000250").0.at, Some(T + 61_000_250));
+    for (query, needle) in [
+        ("at=soon", "`at` \"soon\" is not a time"),
+        (
+            "from=100&to=200&at=300",
+            "`at` (1970-01-01T00:00:00.000300Z) is outside the range",
+        ),
+    ] {
+        let (s, w) = parse(query);
+        assert_eq!(s.at, None, "{query}");
+        assert!(w.len() == 1 && w[0].contains(needle), "{query}: {w:?}");
+    }
+}
+
+#[test]
 fn chart_keys_round_trip_and_bad_ones_are_explained() {
     let s = ViewState {
         from: at(T),
@@ -270,7 +295,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     .filter(|(k, _)| {
                         ![
                             "api", "ch", "from", "to", "follow", "tz", "k", "inflight", "cache",
-                            "iv", "view", "zoom",
+                            "iv", "view", "zoom", "at",
                         ]
                         .contains(&k.as_str())
                     })
@@ -296,6 +321,10 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                         (Some(f), Some(t)) if f < t && zoomed && !relative => {
                             Some((f + (t - f) / 3, t))
                         }
+                        _ => None,
+                    },
+                    at: match (from, relative) {
+                        (Some(f), false) if zoomed => Some(f),
                         _ => None,
                     },
                     extra,

@@ -1,0 +1,125 @@
+//! An orders channel's order book at one instant (the link's `at`, else the end of the range): best bid, best ask
+//! and spread, and the depth chart, rebuilt from the loaded events by `tickscope_core::book`'s rule. Orders
+//! placed before the range and not touched in it are unknown, and the panel says so.
+
+use leptos::prelude::*;
+use tickscope_core::Columns;
+use tickscope_core::book::BookReplay;
+use tickscope_core::format::grouped;
+
+use super::channel_panel::PanelContext;
+use super::chart_box::ChartBox;
+use super::value_cell::ValueCell;
+use crate::charts::depth::depth_options;
+use crate::charts::instance::Chart;
+use crate::charts::redraw::{DrawInputs, Throttled, throttled_redraw};
+use crate::time::show_time;
+
+/// What the book is drawn from: the panel's inputs (the data's version among them) and the instant.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct BookInputs {
+    draw: DrawInputs,
+    at: Option<i64>,
+}
+
+impl Throttled for BookInputs {
+    fn deferred(&self) -> bool {
+        self.draw.deferred
+    }
+
+    fn loading(&self) -> bool {
+        self.draw.loading
+    }
+}
+
+/// The book's top at the instant shown.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Top {
+    at: i64,
+    /// The start of the loaded range: the book knows the orders of the events since.
+    since: i64,
+    bid: Option<f64>,
+    ask: Option<f64>,
+    spread: Option<f64>,
+}
+
+#[component]
+pub fn BookView(context: PanelContext) -> impl IntoView {
+    let PanelContext {
+        data, form, inputs, ..
+    } = context;
+    let (name, decimals) =
+        data.with_value(|d| (d.channel().name().to_owned(), d.channel().price_decimals()));
+    let depth = Chart::new(format!("chart-depth-{name}"), None);
+    let replay = StoredValue::new(BookReplay::new());
+    let top = RwSignal::new(None::<Top>);
+    let book_inputs = Memo::new(move |_| BookInputs {
+        draw: inputs.get(),
+        at: form.at.get(),
+    });
+    throttled_redraw(book_inputs, move |i| {
+        let drawn = data.try_with_value(|d| {
+            d.with(|load| {
+                let chunks: Vec<&Columns> = load.chunks().collect();
+                let (since, end) = load.range();
+                let at = i.at.unwrap_or(end);
+                replay.try_update_value(|r| {
+                    let book = r.seek(&chunks, at);
+                    let top = Top {
+                        at,
+                        since,
+                        bid: book.best_bid(),
+                        ask: book.best_ask(),
+                        spread: book.spread(),
+                    };
+                    (top, depth_options(book))
+                })
+            })
+        });
+        if let Some((shown, option)) = drawn.flatten() {
+            top.set(Some(shown));
+            depth.draw(&option);
+        }
+    });
+    let value = move |pick: fn(&Top) -> Option<f64>| {
+        Signal::derive(move || top.get().as_ref().and_then(pick))
+    };
+    let price = move |v: f64| grouped(v, decimals);
+    let heading = move || {
+        top.get()
+            .map(|t| format!("Book at {}", show_time(t.at, form.tz.get())))
+            .unwrap_or_default()
+    };
+    let note = move || {
+        top.get()
+            .map(|t| {
+                format!(
+                    "Rebuilt from the events loaded since {}: orders placed before then and not changed since are \
+                     not in it.",
+                    show_time(t.since, form.tz.get())
+                )
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <ChartBox chart=depth />
+        <div class="book">
+            <table class="stats">
+                <thead>
+                    <tr>
+                        <th></th>
+                        <th data-testid=format!("book-at-{name}") data-value=move || top.get().map(|t| t.at.to_string())>
+                            {heading}
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr><th>"Best bid"</th><ValueCell testid=format!("book-bid-{name}") value=value(|t| t.bid) read=price /></tr>
+                    <tr><th>"Best ask"</th><ValueCell testid=format!("book-ask-{name}") value=value(|t| t.ask) read=price /></tr>
+                    <tr><th>"Spread"</th><ValueCell testid=format!("book-spread-{name}") value=value(|t| t.spread) read=price /></tr>
+                </tbody>
+            </table>
+            <p class="muted book-note" data-testid=format!("book-note-{name}")>{note}</p>
+        </div>
+    }
+}
