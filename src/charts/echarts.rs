@@ -28,6 +28,24 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn on(this: &Instance, event: &str, handler: &Function);
 
+    /// The instance's drawing surface: its events are the canvas's, wherever on it (a chart's `click` is only on
+    /// its data).
+    pub type Surface;
+
+    #[wasm_bindgen(method, js_name = getZr)]
+    pub fn surface(this: &Instance) -> Surface;
+
+    #[wasm_bindgen(method, js_name = on)]
+    pub fn on_surface(this: &Surface, event: &str, handler: &Function);
+
+    /// Whether the pixel `[x, y]` is inside what `finder` names (e.g. `{gridIndex: 0}`).
+    #[wasm_bindgen(method, js_name = containPixel)]
+    pub fn contain_pixel(this: &Instance, finder: &JsValue, pixel: &JsValue) -> bool;
+
+    /// The values at pixel `[x, y]` in what `finder` names (`{gridIndex: 0}`: `[x, y]` on its axes).
+    #[wasm_bindgen(method, js_name = convertFromPixel)]
+    pub fn convert_from_pixel(this: &Instance, finder: &JsValue, pixel: &JsValue) -> JsValue;
+
     #[wasm_bindgen(method, setter)]
     pub fn set_group(this: &Instance, group: &str);
 

@@ -10,6 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::echarts::{self, Instance};
+use super::pointer::Pointer;
 
 /// The charts that zoom and hover together: every chart with a time axis.
 const GROUP: &str = "tickscope";
@@ -26,16 +27,24 @@ pub struct ChartInstance {
     id: String,
     /// The `datazoom` handler of a chart that zooms with the others.
     on_zoom: Option<Callback>,
+    /// Where a time chart reports the instant under the pointer.
+    pointer: Option<Pointer>,
+    /// The pointer's listeners on the instance, kept alive with it.
+    listeners: RefCell<Vec<Callback>>,
     echarts: RefCell<Option<Instance>>,
 }
 
 impl Chart {
     /// The chart in the element with id `id`, resized with the window and disposed with the calling component.
-    /// With `on_zoom`, it joins the linked group and gets `on_zoom` for its `datazoom` events.
+    /// With `on_zoom`, it is a time chart: it joins the linked group, gets `on_zoom` for its `datazoom` events,
+    /// and reports the instant under the pointer to the page's [`Pointer`] (when there is one in context).
     pub fn new(id: String, on_zoom: Option<Callback>) -> Self {
+        let pointer = on_zoom.as_ref().and_then(|_| use_context::<Pointer>());
         let chart = Self(StoredValue::new_local(ChartInstance {
             id,
             on_zoom,
+            pointer,
+            listeners: RefCell::new(Vec::new()),
             echarts: RefCell::new(None),
         }));
         let resize = window_event_listener(leptos::ev::resize, move |_| chart.resize());
@@ -70,6 +79,9 @@ impl Chart {
                     instance.set_group(GROUP);
                     echarts::connect(GROUP);
                     instance.on("datazoom", handler.as_ref().unchecked_ref());
+                }
+                if let Some(pointer) = chart.pointer {
+                    *chart.listeners.borrow_mut() = pointer.attach(&instance);
                 }
                 *slot = Some(instance);
             }

@@ -8,6 +8,7 @@ mod echarts;
 pub mod gaps;
 pub mod instance;
 pub mod orders;
+pub mod pointer;
 pub mod redraw;
 pub mod tooltip;
 pub mod trades;

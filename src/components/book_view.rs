@@ -1,4 +1,5 @@
-//! An orders channel's order book at one instant (the link's `at`, else the end of the range): best bid, best ask
+//! An orders channel's order book at one instant (under the pointer over a time chart, else the pinned one, the
+//! link's `at`, else the end of the range): best bid, best ask
 //! and spread, and the depth chart, rebuilt from the loaded events by `tickscope_core::book`'s rule. Orders
 //! placed before the range and not touched in it are unknown, and the panel says so.
 
@@ -12,6 +13,7 @@ use super::chart_box::ChartBox;
 use super::value_cell::ValueCell;
 use crate::charts::depth::depth_options;
 use crate::charts::instance::Chart;
+use crate::charts::pointer::Pointer;
 use crate::charts::redraw::{DrawInputs, Throttled, throttled_redraw};
 use crate::time::show_time;
 
@@ -38,6 +40,8 @@ struct Top {
     at: i64,
     /// The start of the loaded range: the book knows the orders of the events since.
     since: i64,
+    /// The events loaded when it was rebuilt (while loading, fewer than there will be).
+    events: usize,
     bid: Option<f64>,
     ask: Option<f64>,
     spread: Option<f64>,
@@ -53,9 +57,10 @@ pub fn BookView(context: PanelContext) -> impl IntoView {
     let depth = Chart::new(format!("chart-depth-{name}"), None);
     let replay = StoredValue::new(BookReplay::new());
     let top = RwSignal::new(None::<Top>);
+    let pointer = expect_context::<Pointer>();
     let book_inputs = Memo::new(move |_| BookInputs {
         draw: inputs.get(),
-        at: form.at.get(),
+        at: pointer.instant(),
     });
     throttled_redraw(book_inputs, move |i| {
         let drawn = data.try_with_value(|d| {
@@ -68,6 +73,7 @@ pub fn BookView(context: PanelContext) -> impl IntoView {
                     let top = Top {
                         at,
                         since,
+                        events: chunks.iter().map(|c| c.len()).sum(),
                         bid: book.best_bid(),
                         ask: book.best_ask(),
                         spread: book.spread(),
@@ -101,6 +107,7 @@ pub fn BookView(context: PanelContext) -> impl IntoView {
             })
             .unwrap_or_default()
     };
+    let unpin_id = format!("book-unpin-{name}");
     view! {
         <ChartBox chart=depth />
         <div class="book">
@@ -108,8 +115,15 @@ pub fn BookView(context: PanelContext) -> impl IntoView {
                 <thead>
                     <tr>
                         <th></th>
-                        <th data-testid=format!("book-at-{name}") data-value=move || top.get().map(|t| t.at.to_string())>
+                        <th data-testid=format!("book-at-{name}") data-value=move || top.get().map(|t| t.at.to_string())
+                            data-events=move || top.get().map(|t| t.events.to_string())>
                             {heading}
+                            <Show when=move || pointer.pinned.get().is_some()>
+                                " "
+                                <button class="unpin" data-testid=unpin_id.clone()
+                                    title="Show the book at the end of the range again"
+                                    on:click=move |_| pointer.pinned.set(None)>"Unpin"</button>
+                            </Show>
                         </th>
                     </tr>
                 </thead>

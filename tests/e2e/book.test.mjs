@@ -46,9 +46,13 @@ test('the book at three instants of the link equals a replay of the API items', 
     const at = Math.round(from + (to - from) * share) + 7;
     await page.goto(dashboardUrl({ ch: [channel], from, to, at }));
     await waitForStatus(page, 'done');
+    // The book at the instant, rebuilt from every event (while pages arrive it is rebuilt from fewer).
     await page.waitForFunction(
-      ([id, at]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.value === String(at),
-      [`book-at-${channel}`, at],
+      ([id, at, events]) => {
+        const cell = document.querySelector(`[data-testid="${id}"]`);
+        return cell?.dataset.value === String(at) && cell.dataset.events === String(events);
+      },
+      [`book-at-${channel}`, at, items.length],
     );
     const want = bookAt(items, at);
     assert.ok(Number.isFinite(want.bid) && Number.isFinite(want.ask), `a two-sided book at ${at}`);
@@ -80,5 +84,47 @@ test('a bad instant in the link is explained and the book shown at the end of th
     ([id, at]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.value === String(at),
     [`book-at-${channel}`, to],
   );
+  await context.close();
+});
+
+/** µs since the epoch of an ISO 8601 time as the link writes it (`2022-03-21T03:29:24.123007Z`). */
+function isoMicros(text) {
+  const [whole, fraction = ''] = text.replace('Z', '').split('.');
+  return Date.parse(`${whole}Z`) * 1000 + Number(fraction.padEnd(6, '0'));
+}
+
+test('the book follows the pointer over a time chart; a click pins it into the link, Unpin lets go', async () => {
+  const channel = 'live_orders_ethusd';
+  const { from, to } = await fetchChannels(apiUrl());
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: [channel], from, to }));
+  await waitForStatus(page, 'done');
+  const shown = async () => Number(await page.getByTestId(`book-at-${channel}`).getAttribute('data-value'));
+  const until = (want) =>
+    page.waitForFunction(
+      ([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.value === String(want),
+      [`book-at-${channel}`, want],
+    );
+  await until(to);
+  const box = await page.getByTestId(`chart-orders-${channel}`).boundingBox();
+  const [x, y] = [box.x + box.width * 0.4, box.y + box.height * 0.5];
+  await page.mouse.move(x, y);
+  await page.waitForFunction(
+    ([id, end]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.value !== String(end),
+    [`book-at-${channel}`, to],
+  );
+  const hovered = await shown();
+  assert.ok(from < hovered && hovered < to, `the instant under the pointer, ${hovered}, is inside the range`);
+  await page.mouse.click(x, y);
+  await page.waitForFunction(() => new URL(location.href).searchParams.has('at'));
+  const pinned = isoMicros(new URL(page.url()).searchParams.get('at'));
+  // Away from the charts, the book stays at the pinned instant.
+  await page.mouse.move(1, 1);
+  await until(pinned);
+  assert.ok(Math.abs(pinned - hovered) < (to - from) / 50, `pinned ${pinned} near the hovered ${hovered}`);
+  await page.getByTestId(`book-unpin-${channel}`).click();
+  await until(to);
+  assert.equal(new URL(page.url()).searchParams.get('at'), null);
+  assertNoProblems(problems);
   await context.close();
 });
