@@ -198,7 +198,9 @@ pub fn App() -> impl IntoView {
     let channels = loader.channels();
     provide_context(loader.axis());
     // The instant under the pointer over any time chart, and the pinned one: the order book's.
-    provide_context(crate::charts::pointer::Pointer::new(form.at));
+    let pointer = crate::charts::pointer::Pointer::new(form.at);
+    provide_context(pointer);
+    crate::chart_keys::use_chart_keys(form, loader.axis(), pointer);
 
     // Gaps: the collector's, of the loaded channels, for every time chart and the summary (read as context).
     provide_context(crate::gaps::Gaps::follow(loader.base(), status, channels));

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod cache;
+pub mod chart_keys;
 pub mod charts;
 pub mod components;
 pub mod download;

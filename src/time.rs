@@ -2,7 +2,8 @@
 //! and the browser's offset (the only part the core cannot know).
 
 use tickscope_core::{
-    TimeSpec, TzMode, format_iso, format_iso_with_offset, format_utc, format_with_offset,
+    TimeSpec, TzMode, format_clock, format_iso, format_iso_with_offset, format_utc,
+    format_with_offset,
 };
 
 /// The browser's clock, µs since the Unix epoch.
@@ -39,6 +40,31 @@ pub fn clock(us: i64, tz: TzMode) -> String {
     let text = show_time(us, tz);
     text.split_once(' ')
         .map_or(text.clone(), |(_, time)| time.to_owned())
+}
+
+/// A time of day to the millisecond in the chosen zone, without naming it (a column of them says it once):
+/// `04:13:48.002`.
+pub fn clock_ms(us: i64, tz: TzMode) -> String {
+    match tz {
+        TzMode::Utc => format_clock(us, 0),
+        TzMode::Local => format_clock(us, local_offset_minutes(us)),
+    }
+}
+
+/// The zone of [`clock_ms`]'s times, for a column's heading: `UTC`, or the browser's offset at `us`.
+pub fn zone_name(us: i64, tz: TzMode) -> String {
+    match tz {
+        TzMode::Utc => "UTC".to_owned(),
+        TzMode::Local => {
+            let offset = local_offset_minutes(us);
+            let sign = if offset < 0 { '-' } else { '+' };
+            format!(
+                "UTC{sign}{:02}:{:02}",
+                offset.unsigned_abs() / 60,
+                offset.unsigned_abs() % 60
+            )
+        }
+    }
 }
 
 /// A span for reading: `3 min 20 s`, `2 h 5 min`, `12 s`.

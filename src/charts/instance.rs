@@ -134,11 +134,14 @@ fn show_failure(element: &web_sys::Element, why: &JsValue) {
 
 /// Draws each chart of a panel in a task of its own, the first at once: ECharts lays out and paints in
 /// `setOption`, and a panel's charts drawn in one go made one long task of the main thread.
-pub fn draw_apart(charts: [(Chart, JsValue); 2]) {
-    let [(first, option), rest] = charts;
-    first.draw(&option);
-    let (chart, option) = rest;
-    set_timeout(move || chart.draw(&option), Duration::ZERO);
+pub fn draw_apart<const N: usize>(charts: [(Chart, JsValue); N]) {
+    let mut charts = charts.into_iter();
+    if let Some((first, option)) = charts.next() {
+        first.draw(&option);
+    }
+    for (chart, option) in charts {
+        set_timeout(move || chart.draw(&option), Duration::ZERO);
+    }
 }
 
 /// `setOption`'s settings: replace the series (a draw may add or drop the trade points), merge the rest.

@@ -12,21 +12,35 @@ use tickscope_core::{Columns, PriceView, Shade, Side, ZoomFrame};
 use wasm_bindgen::JsValue;
 
 use super::gaps::shade_gaps;
-use super::{BUY, Look, SELL, finish, ms, set, time_chart};
+use super::{BUY, Look, SELL, finish, ms, set, time_chart, to_js};
 
 /// Below this many visible trades, each is drawn as a point.
 const MAX_POINTS: usize = 2_000;
 
-/// The price and volume charts' options over `frame`'s window, with `tooltip` as their formatter and `gaps`
-/// shaded, and the candles they show (for the tooltip to read).
+/// What the price and volume charts are drawn with besides the data.
+pub struct TradesLook<'a> {
+    pub look: Look,
+    /// The candles' tooltip formatter.
+    pub tooltip: &'a JsValue,
+    pub gaps: &'a [Shade],
+    /// The price axis, when it is shared (with the volume profile); else ECharts' nice steps over the data.
+    pub price_range: Option<(f64, f64)>,
+}
+
+/// The price and volume charts' options over `frame`'s window, and the candles they show (for the tooltip to
+/// read).
 pub fn trades_options(
     chunks: &[&Columns],
     frame: &ZoomFrame,
     interval: Interval,
-    look: Look,
-    tooltip: &JsValue,
-    gaps: &[Shade],
+    with: &TradesLook,
 ) -> ([JsValue; 2], Candles) {
+    let TradesLook {
+        look,
+        tooltip,
+        gaps,
+        price_range,
+    } = *with;
     let (w0, w1) = frame.window;
     let c = candles(chunks, w0, w1, interval);
     let points: Vec<_> = if trade_count(chunks, w0, w1) <= MAX_POINTS {
@@ -34,8 +48,17 @@ pub fn trades_options(
     } else {
         Vec::new()
     };
-    let price = finish(&price_chart(&c, &points, look.view, frame), look.tz);
+    let price = finish(
+        &price_chart(&c, &points, look.view, frame, price_range),
+        look.tz,
+    );
     colour_candles(&price);
+    if price_range.is_some() {
+        // The shared range's edges are rarely ECharts' round ticks: their labels would crowd the nearest tick's.
+        // (charming writes a chart's one axis as an object, not an array.)
+        let labels = to_js(&serde_json::json!({ "showMinLabel": false, "showMaxLabel": false }));
+        set(&price, &["yAxis", "axisLabel"], labels);
+    }
     let volume = finish(&volume_chart(&c, frame), look.tz);
     for option in [&price, &volume] {
         set(option, &["tooltip", "formatter"], tooltip.clone());
@@ -51,6 +74,7 @@ fn price_chart(
     points: &[TradePoint],
     view: PriceView,
     frame: &ZoomFrame,
+    range: Option<(f64, f64)>,
 ) -> Chart {
     let prices = match view {
         PriceView::Candles => time_chart(frame).series(
@@ -76,15 +100,18 @@ fn price_chart(
             .collect()
     };
     let mut legend = vec![series_name(view), "VWAP"];
-    let mut chart = prices
-        // Ticks at round prices: ECharts' nice steps over the data's extent, never the extent itself.
-        .y_axis(Axis::new().type_(AxisType::Value).scale(true))
-        .series(
-            Line::new()
-                .name("VWAP")
-                .show_symbol(false)
-                .data(per_candle(candles, |c| c.vwap)),
-        );
+    // Ticks at round prices: ECharts' nice steps over the data's extent, or the shared range's round edges.
+    let axis = Axis::new().type_(AxisType::Value).scale(true);
+    let axis = match range {
+        Some((low, high)) => axis.min(low).max(high),
+        None => axis,
+    };
+    let mut chart = prices.y_axis(axis).series(
+        Line::new()
+            .name("VWAP")
+            .show_symbol(false)
+            .data(per_candle(candles, |c| c.vwap)),
+    );
     if !points.is_empty() {
         legend.extend(["Buys", "Sells"]);
         for (name, side, color) in [("Buys", Side::Buy, BUY), ("Sells", Side::Sell, SELL)] {

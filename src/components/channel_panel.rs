@@ -1,6 +1,7 @@
-//! One channel's panel: its charts (a trades or an orders pair), its statistics and its CSV export. The panel
-//! holds a handle to its own channel's data; what it draws comes from one memo of the draw inputs, and its
-//! statistics from their own, so a panel out of sight still shows current numbers.
+//! One channel's panel: its charts (a trades or an orders pair), its statistics, its CSV export, and a trades
+//! channel's time and sales. The panel holds a handle to its own channel's data; what it draws comes from one
+//! memo of the draw inputs, and its statistics from their own, so a panel out of sight still shows current
+//! numbers.
 
 use leptos::prelude::*;
 use tickscope_core::{ChannelKind, Columns, Shade, ZoomFrame, items_csv};
@@ -8,6 +9,7 @@ use tickscope_core::{ChannelKind, Columns, Shade, ZoomFrame, items_csv};
 use super::live_badge::LiveBadge;
 use super::orders_charts::OrdersCharts;
 use super::stats_table::{PanelStats, StatsTable};
+use super::tape_view::TapeView;
 use super::trades_charts::TradesCharts;
 use crate::charts::Look;
 use crate::charts::redraw::DrawInputs;
@@ -85,14 +87,16 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     let stats = PanelStats::memo(data, form.zoom);
     let items = Memo::new(move |_| data.with_value(|d| d.read(|load| load.items())));
 
-    let (title, charts) = match channel.kind() {
+    let (title, charts, tape) = match channel.kind() {
         ChannelKind::Trades => (
             format!("{} trades", channel.pair_label()),
             view! { <TradesCharts context /> }.into_any(),
+            Some(view! { <TapeView context /> }),
         ),
         ChannelKind::Orders => (
             format!("{} orders", channel.pair_label()),
             view! { <OrdersCharts context /> }.into_any(),
+            None,
         ),
     };
     let save_csv = move |_| {
@@ -121,6 +125,7 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
                     <button data-testid=format!("export-csv-{name}") on:click=save_csv>
                         "Download CSV (" {move || tickscope_core::format::count(items.get() as u64)} " items)"
                     </button>
+                    {tape}
                 </aside>
             </div>
         </section>

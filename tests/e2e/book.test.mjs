@@ -72,6 +72,36 @@ test('the book at three instants of the link equals a replay of the API items', 
   await context.close();
 });
 
+test('the mid and spread over time equal the replay at the end of each interval', async () => {
+  const channel = 'live_orders_ethusd';
+  const { from, to } = await fetchChannels(apiUrl());
+  const items = await allItems(channel, from, to);
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: [channel], from, to, iv: '5m' }));
+  await waitForStatus(page, 'done');
+  const testid = `chart-spread-${channel}`;
+  // Drawn once every event is loaded: as many 5 min intervals as the range has, each with a two-sided book.
+  const series = await page.waitForFunction(
+    ([id, want]) => {
+      const chart = window.echarts.getInstanceByDom(document.querySelector(`[data-testid="${id}"]`));
+      const option = chart?.getOption();
+      const [mid, spread] = ['Mid', 'Spread'].map((name) => option?.series.find((s) => s.name === name)?.data);
+      return mid?.length === want && spread?.length === want && { mid, spread };
+    },
+    [testid, Math.floor(to / 300e6) - Math.floor(from / 300e6) + 1],
+  );
+  const { mid, spread } = await series.jsonValue();
+  // A point is drawn at its instant's ms: the interval's last µs, or the range's end in the last interval.
+  for (const i of [0, Math.floor(mid.length / 2), mid.length - 1]) {
+    const at = Math.min(mid[i][0] * 1000 + 999, to);
+    const want = bookAt(items, at);
+    assert.equal(spread[i][1], want.spread, `spread at ${at}`);
+    assert.equal(mid[i][1], (want.bid + want.ask) / 2, `mid at ${at}`);
+  }
+  assertNoProblems(problems);
+  await context.close();
+});
+
 test('a bad instant in the link is explained and the book shown at the end of the range', async () => {
   const channel = 'live_orders_ethusd';
   const { from, to } = await fetchChannels(apiUrl());

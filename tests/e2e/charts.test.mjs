@@ -51,7 +51,7 @@ test('every chart is drawn and the summary matches the API items', async () => {
   await waitForStatus(page, 'done');
 
   const charts = CHANNELS.flatMap((channel) =>
-    (channel.includes('trades') ? ['price', 'volume'] : ['orders', 'flow']).map((kind) => `chart-${kind}-${channel}`),
+    (channel.includes('trades') ? ['price', 'volume'] : ['orders', 'spread', 'flow']).map((kind) => `chart-${kind}-${channel}`),
   );
   for (const testid of [...charts, 'chart-compare']) {
     const canvas = page.getByTestId(testid).locator('canvas');

@@ -105,7 +105,7 @@ test('gaps made by --drop-every are shaded on every time chart and counted in th
 
   // Every time chart shades its channel's gaps, the compare chart every channel's.
   for (const [channel, gaps] of want) {
-    const charts = channel.includes('trades') ? ['price', 'volume'] : ['orders', 'flow'];
+    const charts = channel.includes('trades') ? ['price', 'volume'] : ['orders', 'spread', 'flow'];
     for (const chart of charts) {
       const testid = `chart-${chart}-${channel}`;
       assert.deepEqual(await shadedIn(page, testid), intervals(gaps, from, to).map(ms), testid);

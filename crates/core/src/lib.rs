@@ -27,6 +27,9 @@ mod response;
 mod retry;
 mod routes;
 mod segments;
+pub mod tape;
+#[cfg(test)]
+mod test_support;
 mod url_state;
 mod zoom;
 
@@ -52,7 +55,7 @@ pub use segments::{
     uncovered,
 };
 pub use url_state::{
-    MAX_IN_FLIGHT, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_iso,
+    MAX_IN_FLIGHT, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_clock, format_iso,
     format_iso_with_offset, format_utc, format_with_offset, parse_time,
 };
-pub use zoom::{ZoomFrame, at_live_end, back_to_live, follow_end};
+pub use zoom::{MIN_WINDOW_US, ZoomFrame, at_live_end, back_to_live, follow_end};

@@ -64,6 +64,43 @@ impl ZoomFrame {
     }
 }
 
+/// The narrowest window the keyboard zooms to: a second.
+pub const MIN_WINDOW_US: i64 = 1_000_000;
+
+impl ZoomFrame {
+    /// The frame with its window moved by `fraction` of its width (negative: back in time), its width kept, and
+    /// stopped at the range's ends: the arrow keys.
+    pub fn panned(&self, fraction: f64) -> Self {
+        let (a, b) = self.window;
+        let width = b - a;
+        let by = (width as f64 * fraction).round() as i64;
+        let start = a.saturating_add(by).clamp(self.from, self.to - width);
+        Self::new(self.from, self.to, Some((start, start + width)))
+    }
+
+    /// The frame with its window `factor` times as wide (below 1 zooms in) around `center` (the window's middle
+    /// when `None`, or when outside it), at least [`MIN_WINDOW_US`] and at most the range: the `+` and `-` keys.
+    /// The instant at `center` stays where it is on screen.
+    pub fn scaled(&self, factor: f64, center: Option<i64>) -> Self {
+        let (a, b) = self.window;
+        let center = center
+            .filter(|c| (a..=b).contains(c))
+            .unwrap_or(a + (b - a) / 2);
+        let span = self.to - self.from;
+        let width = ((b - a) as f64 * factor).round() as i64;
+        let width = width.clamp(MIN_WINDOW_US.min(span), span);
+        // The centre's share of the window is kept.
+        let share = if b > a {
+            (center - a) as f64 / (b - a) as f64
+        } else {
+            0.5
+        };
+        let start =
+            (center - (width as f64 * share).round() as i64).clamp(self.from, self.to - width);
+        Self::new(self.from, self.to, Some((start, start + width)))
+    }
+}
+
 /// While following, a zoomed window ending this close to the live end (at most a twentieth of its width) is at the
 /// end: channels' ends differ by up to a quiet channel's poll interval, and a window zoomed on one panel ends at
 /// that panel's end.
@@ -94,6 +131,39 @@ pub fn back_to_live(window: (i64, i64), end: i64) -> (i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn keys_keep_the_window_in_the_range_and_panning_keeps_its_width(
+            from in 0i64..1_000_000_000, span in 2_000_000i64..1_000_000_000_000,
+            a in 0.0f64..1.0, w in 0.0f64..1.0, fraction in -1.5f64..1.5, factor in 0.1f64..4.0, c in 0.0f64..1.0,
+        ) {
+            let to = from + span;
+            let start = from + (span as f64 * a) as i64;
+            let end = (start + (span as f64 * w) as i64).min(to);
+            let frame = ZoomFrame::new(from, to, Some((start, end)));
+            let (x, y) = frame.window;
+            let width = y - x;
+            let panned = frame.panned(fraction);
+            let (p, q) = panned.window;
+            prop_assert!(from <= p && p < q && q <= to);
+            prop_assert_eq!(q - p, width);
+            if fraction > 0.0 { prop_assert!(p >= x); } else { prop_assert!(p <= x); }
+            let center = x + ((width as f64) * c) as i64;
+            let scaled = frame.scaled(factor, Some(center));
+            let (s, t) = scaled.window;
+            prop_assert!(from <= s && s < t && t <= to);
+            let want = ((width as f64 * factor).round() as i64).clamp(MIN_WINDOW_US, span);
+            prop_assert_eq!(t - s, want);
+            // Away from the ends, the centre stays at its share of the window.
+            if s > from && t < to {
+                let before = (center - x) as f64 / width as f64;
+                let after = (center - s) as f64 / (t - s) as f64;
+                prop_assert!((before - after).abs() * ((t - s) as f64) <= 1.0, "{before} {after}");
+            }
+        }
+    }
 
     #[test]
     fn a_window_at_the_live_end_follows_it_and_one_in_the_past_stays() {

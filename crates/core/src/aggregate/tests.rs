@@ -105,6 +105,28 @@ fn in_window(ticks: &[Tick], from: i64, to: i64) -> impl Iterator<Item = &Tick> 
     ticks.iter().filter(move |t| from <= t.ts && t.ts <= to)
 }
 
+#[test]
+fn a_profile_marks_its_point_of_control_and_value_area() {
+    let ticks = [
+        trade(T0, 100.0, 1.0),
+        trade(T0 + S, 101.2, 3.0),
+        sell(T0 + 2 * S, 101.7, 2.0),
+        sell(T0 + 3 * S, 102.0, 2.0),
+        trade(T0 + 4 * S, 103.0, 1.0),
+    ];
+    let whole = [cols(&ticks)];
+    let p = profile(&refs(&whole), T0, T0 + 4 * S, 3);
+    assert_eq!((p.low, p.step, p.high()), (100.0, 1.0, 104.0));
+    let volume: Vec<(f64, f64)> = p.volume.iter().map(|v| (v.buy, v.sell)).collect();
+    assert_eq!(volume, [(1.0, 0.0), (3.0, 2.0), (0.0, 2.0), (1.0, 0.0)]);
+    // 70 % of 9 is 6.3: the point of control's 5, then its larger neighbour above.
+    assert_eq!((p.poc, p.value_area), (Some(1), Some((1, 2))));
+    assert_eq!(
+        profile(&refs(&whole), T0 + 5 * S, T0 + 9 * S, 3),
+        Profile::default()
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -126,6 +148,50 @@ proptest! {
         let hp = HeatmapParams { rows: 7, target_columns: 20, ..HeatmapParams::default() };
         prop_assert_eq!(heatmap(&p, from, to, &hp), heatmap(&w, from, to, &hp));
         prop_assert_eq!(trades(&p, from, to).collect::<Vec<_>>(), trades(&w, from, to).collect::<Vec<_>>());
+        prop_assert_eq!(profile(&p, from, to, 12), profile(&w, from, to, 12));
+    }
+
+    /// A profile puts every trade of the window in the bucket of its price, on round edges; the point of control
+    /// traded most; the value area holds 70 % of the volume around it and would not without its larger end.
+    #[test]
+    fn a_profile_accounts_for_every_trade(
+        ticks in arb_ticks(150),
+        a: prop::sample::Index, b: prop::sample::Index, mode in 0u8..4,
+        buckets in 1usize..60,
+    ) {
+        let (from, to) = window(&ticks, a, b, mode);
+        let whole = [cols(&ticks)];
+        let p = profile(&refs(&whole), from, to, buckets);
+        let traded: Vec<&Tick> = in_window(&ticks, from, to).filter(|t| t.event == EventKind::Trade).collect();
+        if traded.is_empty() {
+            prop_assert_eq!(p, Profile::default());
+            return Ok(());
+        }
+        let mantissa = p.step / 10f64.powf(p.step.log10().floor());
+        prop_assert!([1.0, 2.0, 2.5, 5.0, 10.0].iter().any(|m| (m - mantissa).abs() < 1e-9), "step {}", p.step);
+        prop_assert!(p.volume.len() <= buckets + 2, "{} buckets for {buckets}", p.volume.len());
+        let mut want = vec![BySide::<f64>::default(); p.volume.len()];
+        for t in &traded {
+            prop_assert!(p.low <= t.price && t.price < p.high());
+            let i = (((t.price - p.low) / p.step).floor() as usize).min(p.volume.len() - 1);
+            *want[i].get_mut(t.side) += t.amount;
+        }
+        prop_assert_eq!(&p.volume, &want);
+        let totals: Vec<f64> = (0..want.len()).map(|i| p.total(i)).collect();
+        let all: f64 = totals.iter().sum();
+        if all == 0.0 {
+            prop_assert_eq!((p.poc, p.value_area), (None, None));
+            return Ok(());
+        }
+        let poc = p.poc.unwrap();
+        prop_assert!(totals.iter().all(|&v| v <= totals[poc]));
+        let (lo, hi) = p.value_area.unwrap();
+        prop_assert!(lo <= poc && poc <= hi);
+        let held: f64 = totals[lo..=hi].iter().sum();
+        prop_assert!(held >= all * VALUE_AREA_SHARE);
+        if lo < hi {
+            prop_assert!(held - totals[lo].max(totals[hi]) < all * VALUE_AREA_SHARE);
+        }
     }
 
     /// Candles equal the naive reference (window ends inclusive, buckets aligned, order events ignored).

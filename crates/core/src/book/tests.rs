@@ -216,13 +216,7 @@ fn arb_events() -> impl Strategy<Value = Vec<Event>> {
 
 /// `events` cut into chunks at `cuts`.
 fn chunked(events: &[Event], cuts: &[prop::sample::Index]) -> Vec<Columns> {
-    let mut at: Vec<usize> = cuts.iter().map(|c| c.index(events.len() + 1)).collect();
-    at.extend([0, events.len()]);
-    at.sort();
-    at.dedup();
-    at.windows(2)
-        .map(|w| columns(&events[w[0]..w[1]]))
-        .collect()
+    crate::test_support::chunked(events, cuts, columns)
 }
 
 proptest! {

@@ -239,6 +239,14 @@ pub fn format_utc(us: i64) -> String {
     format!("{} UTC", format_fields(us, ' '))
 }
 
+/// A time of day to the millisecond, always with its three decimals, for a column of times: `02:45:00.120`.
+/// `offset_minutes` as for [`format_with_offset`]; 0 for UTC.
+pub fn format_clock(us: i64, offset_minutes: i32) -> String {
+    let local = us.saturating_add(i64::from(offset_minutes) * 60 * US_PER_SECOND);
+    let (_, _, _, hour, minute, second, micros) = fields(local);
+    format!("{hour:02}:{minute:02}:{second:02}.{:03}", micros / 1000)
+}
+
 /// ISO 8601 in a local time, as a time input shows it: `2022-03-21T03:45:00+01:00`; [`parse_iso`] reads it back.
 pub fn format_iso_with_offset(us: i64, offset_minutes: i32) -> String {
     format_with_offset(us, offset_minutes)
@@ -267,6 +275,15 @@ mod tests {
     use proptest::prelude::*;
 
     const T: i64 = 1_647_830_700_000_000; // 2022-03-21T02:45:00Z
+
+    #[test]
+    fn a_clock_has_milliseconds_always_and_follows_the_offset() {
+        assert_eq!(format_clock(T, 0), "02:45:00.000");
+        assert_eq!(format_clock(T + 120_999, 0), "02:45:00.120");
+        assert_eq!(format_clock(T, 60), "03:45:00.000");
+        assert_eq!(format_clock(T, -180), "23:45:00.000");
+        assert_eq!(format_clock(-1, 0), "23:59:59.999");
+    }
 
     #[test]
     fn known_instants() {

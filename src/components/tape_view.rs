@@ -1,0 +1,140 @@
+//! A trades channel's time and sales: every trade of the visible window, newest first, at least the minimum size.
+//! Only the rows in sight exist (`tickscope_core::tape`), so a tape of a million trades scrolls like one of ten;
+//! it follows the zoom, and while it grows (a load, following live) the trades in sight stay in sight.
+
+use leptos::prelude::*;
+use tickscope_core::format::{count, grouped};
+use tickscope_core::tape::{ScrolledTape, TapeQuery, TapeRow, TapeShown};
+use tickscope_core::{Columns, Side};
+use wasm_bindgen::JsCast;
+
+use super::channel_panel::PanelContext;
+use crate::time::{clock_ms, zone_name};
+
+/// A row's height, as the stylesheet draws it (`.tape-row`).
+const ROW_PX: f64 = 22.0;
+/// The list's height in sight (`.tape`).
+const VIEW_PX: f64 = 330.0;
+/// Bitstamp's amounts have eight decimals.
+const AMOUNT_DECIMALS: usize = 8;
+
+#[component]
+pub fn TapeView(context: PanelContext) -> impl IntoView {
+    let PanelContext {
+        data, form, inputs, ..
+    } = context;
+    let (name, decimals, base) = data.with_value(|d| {
+        let c = d.channel();
+        (c.name().to_owned(), c.price_decimals(), c.currencies().0)
+    });
+    let min = RwSignal::new(0.0f64);
+    let scroll = RwSignal::new(0.0f64);
+    let state = StoredValue::new(ScrolledTape::default());
+    let list = NodeRef::<leptos::html::Div>::new();
+    let shown = Memo::new(move |_| {
+        let draw = inputs.get();
+        let (min_amount, scroll_px) = (min.get(), scroll.get());
+        context
+            .with_frame(draw.zoom, |chunks: &[&Columns], frame| {
+                let query = TapeQuery {
+                    version: draw.version,
+                    window: frame.window,
+                    min_amount,
+                    row_px: ROW_PX,
+                    view_px: VIEW_PX,
+                };
+                state.try_update_value(|s| s.show(chunks, query, scroll_px))
+            })
+            .flatten()
+    });
+    // The tape moved the view to keep its trades in sight: so does the list.
+    Effect::new(move |_| {
+        let (Some(s), Some(el)) = (shown.get(), list.get()) else {
+            return;
+        };
+        if (f64::from(el.scroll_top()) - s.scroll_px).abs() >= 1.0 {
+            el.set_scroll_top(s.scroll_px as i32);
+        }
+    });
+    let on_scroll = move |ev: web_sys::Event| {
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            scroll.set(f64::from(el.scroll_top()));
+        }
+    };
+    let on_min = move |ev: web_sys::Event| {
+        let text = event_target_value(&ev);
+        min.set(
+            text.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v >= 0.0)
+                .unwrap_or(0.0),
+        );
+    };
+    let len = move || shown.with(|s| s.as_ref().map_or(0, |s| s.len));
+    let row = move |r: TapeRow| {
+        let side = match r.side {
+            Side::Buy => "buy",
+            Side::Sell => "sell",
+        };
+        view! {
+            <div class=format!("tape-row {side}") role="listitem" data-ts=r.ts data-id=r.id data-price=r.price
+                data-amount=r.amount data-side=side>
+                <span>{clock_ms(r.ts, form.tz.get_untracked())}</span>
+                <span>{grouped(r.price, decimals)}</span>
+                <span>{grouped(r.amount, AMOUNT_DECIMALS)}</span>
+            </div>
+        }
+    };
+    let rows = move || {
+        form.tz.track();
+        shown
+            .with(|s| {
+                s.as_ref()
+                    .map(|s: &TapeShown| s.rows.clone())
+                    .unwrap_or_default()
+            })
+            .into_iter()
+            .map(row)
+            .collect_view()
+    };
+    // The zone at the newest trade in sight (a local offset may change within a long window).
+    let zone = move || {
+        let newest = shown.with(|s| s.as_ref().and_then(|s| s.rows.first().map(|r| r.ts)));
+        format!(
+            "Time ({})",
+            zone_name(newest.unwrap_or_default(), form.tz.get())
+        )
+    };
+    let layout = move |pick: fn(&TapeShown) -> f64| shown.with(|s| s.as_ref().map_or(0.0, pick));
+    view! {
+        <div class="tape-box">
+            <div class="tape-head">
+                <strong>"Time and sales"</strong>
+                <span class="muted" data-testid=format!("tape-count-{name}") data-value=len>
+                    {move || format!("{} trades", count(len() as u64))}
+                </span>
+                <label>
+                    {format!("Min size ({base}) ")}
+                    <input type="number" min="0" step="any" placeholder="0" size="6"
+                        data-testid=format!("tape-min-{name}") on:change=on_min />
+                </label>
+            </div>
+            <div class="tape-row tape-columns" aria-hidden="true">
+                <span>{zone}</span><span>"Price"</span><span>"Amount"</span>
+            </div>
+            <div class="tape" data-testid=format!("tape-{name}") data-rows=len node_ref=list
+                role="list" aria-label=format!("Trades of {name}, newest first") on:scroll=on_scroll>
+                <div class="tape-list" style:height=move || format!("{}px", layout(|s| s.viewport.height_px))>
+                    <div class="tape-rows"
+                        style:transform=move || format!("translateY({}px)", layout(|s| s.viewport.offset_px))>
+                        {rows}
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}
