@@ -20,8 +20,10 @@ use charming::Chart;
 use charming::component::{Axis, DataZoom, DataZoomType, Grid};
 use charming::element::{AxisType, Tooltip, Trigger};
 use tickscope_core::aggregate::Interval;
+use tickscope_core::format::readable;
 use tickscope_core::{PriceView, TzMode, ZoomFrame};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
 
 pub const BUY: &str = "#16a34a";
 pub const SELL: &str = "#dc2626";
@@ -76,11 +78,21 @@ fn ms(us: i64) -> f64 {
     (us / 1000) as f64
 }
 
-/// `chart` as the option object `setOption` takes, with times shown in `tz` (charming has no `useUTC`).
+/// `chart` as the option object `setOption` takes, with times shown in `tz` (charming has no `useUTC`) and the
+/// tooltip's values for reading ([`readable`]; a chart with a formatter of its own shows its own).
 fn finish(chart: &Chart, tz: TzMode) -> JsValue {
     let option = to_js(chart);
     set(&option, &["useUTC"], (tz == TzMode::Utc).into());
+    VALUE_FORMATTER.with(|f| set(&option, &["tooltip", "valueFormatter"], f.clone()));
     option
+}
+
+thread_local! {
+    /// One formatter for every chart and draw, made once and kept for the page's life.
+    static VALUE_FORMATTER: JsValue = Closure::<dyn Fn(JsValue) -> JsValue>::new(|value: JsValue| {
+        value.as_f64().map_or(value, |v| readable(v).into())
+    })
+    .into_js_value();
 }
 
 /// `value` as plain JS values: maps as objects (ECharts reads no `Map`), as JSON would give them.

@@ -86,6 +86,9 @@ fn heatmap_options(map: &Heatmap, frame: &ZoomFrame, look: Look) -> JsValue {
     set(&option, &["series"], all);
     // An item tooltip: the axis tooltip of a time chart has nothing to say about a cell.
     set(&option, &["tooltip", "trigger"], "item".into());
+    // The crosshair's line all the same, where the pointer is on any time chart (the charts are connected).
+    let pointer = serde_json::json!({ "show": true, "snap": false, "triggerTooltip": false, "label": { "show": false } });
+    set(&option, &["xAxis", "axisPointer"], to_js(&pointer));
     option
 }
 

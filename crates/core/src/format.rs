@@ -43,6 +43,21 @@ pub fn significant(value: f64) -> String {
     grouped(value, decimals)
 }
 
+/// A value of any chart for reading in its tooltip: six significant digits, grouped, trailing zeros dropped:
+/// `0.5199999999999818` → `0.52`, `791.8220088` → `791.822`, `2943.6251` → `2,943.63`, `574` → `574`.
+pub fn readable(value: f64) -> String {
+    if !value.is_finite() || value == 0.0 {
+        return grouped(value, 0);
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let text = grouped(value, (5 - magnitude).clamp(0, 12) as usize);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
 /// An amount of money in `quote` (a currency code such as `USD`), compact: `43_480_000.0` → `$43.48 M`.
 /// Symbols for the dollar, the euro and the pound; the code after the number otherwise (`12.5 k USDT`).
 pub fn compact_money(value: f64, quote: &str) -> String {
@@ -97,6 +112,12 @@ mod tests {
         assert_eq!(count(331_070), "331,070");
         assert_eq!(count(0), "0");
         assert_eq!(significant(0.9881281222343038), "0.988");
+        assert_eq!(readable(0.5199999999999818), "0.52");
+        assert_eq!(readable(791.8220088499999), "791.822");
+        assert_eq!(readable(2943.6251), "2,943.63");
+        assert_eq!(readable(574.0), "574");
+        assert_eq!(readable(-1.0568311638824657), "-1.05683");
+        assert_eq!(readable(1234567.8), "1,234,568");
         assert_eq!(significant(12.3456), "12.3");
         assert_eq!(significant(1234.6), "1,235");
         assert_eq!(significant(0.000123456), "0.000123");
