@@ -8,12 +8,14 @@
 // RUNS defaults to 3. SECTIONS, comma-separated, picks what to measure (default all): zero (full loads with no
 // added latency, first chart, memory), latency (300 ms per page over HTTP/1.1), h2 (300 ms per page over HTTPS with
 // HTTP/2, as API Gateway serves browsers), reopen (the whole window again from the cache, over HTTP/2), parse
-// (and wasm aggregation), book (the order book at an instant, in wasm), server, size.
+// (and wasm aggregation), book (the order book at an instant, in wasm), tape (scrolling 100,000 trades), server,
+// size.
 //
 // Environment (set by scripts/bench.sh): TICKSCOPE_SERVER_BIN (release), TICKSCOPE_DB (seeded), TICKSCOPE_DIST,
 // BENCH_WASM_DIR (crates/bench built for wasm with wasm-bindgen --target web).
 
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -28,7 +30,7 @@ import { selfSignedCert } from '../tests/e2e/lib/tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
-const sections = new Set((process.argv[3] ?? 'zero,latency,h2,reopen,parse,book,server,size').split(','));
+const sections = new Set((process.argv[3] ?? 'zero,latency,h2,reopen,parse,book,tape,server,size').split(','));
 const wasmDir = process.env.BENCH_WASM_DIR;
 const CHANNELS = ['live_trades_btcusd', 'live_trades_ethusd', 'live_orders_btcusd', 'live_orders_ethusd'];
 /** The peers' segments per channel: 1 is the sequential client, 4 and 8 the parallel one. */
@@ -41,7 +43,7 @@ const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.ma
 const fmt = (s, digits = 2) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 const rows = [];
 function row(what, tickscope, peer, unit, { digits = 2, lowerIsBetter = true } = {}) {
-  const ratio = tickscope && peer ? tickscope.median / peer.median : null;
+  const ratio = tickscope && peer?.median ? tickscope.median / peer.median : null;
   const faster = ratio == null ? '' : lowerIsBetter ? (1 / ratio).toFixed(2) : ratio.toFixed(2);
   rows.push([what, tickscope ? fmt(tickscope, digits) : '–', peer ? fmt(peer, digits) : '–', unit, ratio?.toFixed(3) ?? '–', faster]);
   console.error(`  ${what}: ${rows.at(-1).slice(1).join(' | ')}`);
@@ -391,6 +393,120 @@ function firstLoadBytes() {
   return { sizes, total: Object.values(sizes).reduce((a, b) => a + b, 0) };
 }
 
+// ---- the tape ------------------------------------------------------------------------------------------------
+
+/** Trades of one channel for the tape's benchmark: `n` over an hour, as the original API has them. */
+function tapeItems(n, from) {
+  const lines = [];
+  let price = 41_000;
+  for (let i = 0; i < n; i++) {
+    const ts = from + Math.floor((i * 3_600e6) / n);
+    price = Math.max(1, price + (((i * 7919) % 13) - 6) * 0.25);
+    const amount = (((i * 104_729) % 100_000) / 1e6 + 0.0001).toFixed(8);
+    lines.push(JSON.stringify({
+      id: 1_000_000 + i, timestamp: String(Math.floor(ts / 1e6)), amount: Number(amount), amount_str: amount,
+      price, price_str: price.toFixed(2), type: i % 3 === 0 ? 1 : 0, microtimestamp: String(ts),
+      buy_order_id: 2 * i, sell_order_id: 2 * i + 1, channel: 'live_trades_btcusd', nmicrotimestamp: ts,
+    }));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The time and sales of 100,000 trades, scrolled from the newest to the oldest ten screenfuls a frame: the longest
+ * main-thread task and the slowest frame, against the same rows in a virtual list written in plain JavaScript. (A
+ * plain list of every row, even with `content-visibility: auto`, took 865 ms tasks and 5 minutes: left out.)
+ */
+async function tapeScroll(browser, bin) {
+  const n = 100_000;
+  const db = path.join(path.dirname(process.env.TICKSCOPE_DB), `tape-${n}.db`);
+  const from = 1_647_830_700_000_000;
+  if (!existsSync(db)) {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tickscope-tape-')), 'trades.ndjson');
+    writeFileSync(file, tapeItems(n, from));
+    execFileSync(bin, ['--db', db, 'import', file], { stdio: 'ignore' });
+  }
+  const server = await startServer({ bin, db });
+  const results = { tickscope: [], peer: [] };
+  try {
+    const listed = await (await fetch(`${server.api}/channels`)).json();
+    const { first, last } = listed.channels[0];
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/?ch=live_trades_btcusd&from=${first}&to=${last}&cache=0`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.trim() === 'done', null, { timeout: 120_000 });
+      const tape = page.getByTestId('tape-live_trades_btcusd');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="tape-live_trades_btcusd"]')?.dataset.rows === String(n), n);
+      await tape.scrollIntoViewIfNeeded();
+      results.tickscope.push(await page.evaluate(scrollMeasured, '[data-testid="tape-live_trades_btcusd"]'));
+      // The peer: a virtual list as a user would write it in plain JavaScript (the rows as strings, the ones in
+      // sight drawn on each scroll), with the same rows, scrolled the same way.
+      await page.evaluate((n) => {
+        const list = Object.assign(document.createElement('div'), { id: 'peer-tape' });
+        list.style.cssText = 'height:330px;overflow-y:auto;font:12px monospace;width:23rem;position:relative';
+        list.dataset.rows = n;
+        const spacer = Object.assign(document.createElement('div'), { style: `height:${n * 22}px` });
+        const block = Object.assign(document.createElement('div'), { style: 'position:absolute;top:0;left:0;right:0' });
+        list.append(spacer, block);
+        const shown = [...document.querySelectorAll('[data-testid="tape-live_trades_btcusd"] .tape-row')].map((r) => r.textContent);
+        const rows = Array.from({ length: n }, (_, i) => shown[i % shown.length]);
+        const draw = () => {
+          const first = Math.floor(list.scrollTop / 22);
+          block.style.transform = `translateY(${first * 22}px)`;
+          block.replaceChildren(...rows.slice(first, first + 17).map((t) => Object.assign(document.createElement('div'), { textContent: t, style: 'height:22px' })));
+        };
+        list.addEventListener('scroll', draw);
+        draw();
+        document.body.prepend(list);
+      }, n);
+      results.peer.push(await page.evaluate(scrollMeasured, '#peer-tape'));
+      await context.close();
+    }
+  } finally {
+    await server.stop();
+  }
+  for (const r of [...results.tickscope, ...results.peer]) {
+    if (r.rows < n) throw new Error(`tape: scrolled past ${r.rows} of ${n} rows`);
+  }
+  const of = (list, key) => spread(list.map((r) => r[key]));
+  row(`tape: scrolling ${n.toLocaleString('en')} trades top to bottom, longest task, vs a plain JS virtual list (ms)`, of(results.tickscope, 'longest'), of(results.peer, 'longest'), 'ms', { digits: 0 });
+  row('tape: the same, slowest frame (ms)', of(results.tickscope, 'frame'), of(results.peer, 'frame'), 'ms', { digits: 0 });
+}
+
+/** In the page: scrolls the list at `selector` from top to bottom, ten screenfuls a frame, observing long tasks. */
+async function scrollMeasured(selector) {
+  const list = document.querySelector(selector);
+  const tasks = [];
+  const observer = new PerformanceObserver((l) => tasks.push(...l.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
+  const frames = [];
+  let last = performance.now();
+  const frame = () =>
+    new Promise((resolve) =>
+      requestAnimationFrame((t) => {
+        frames.push(t - last);
+        last = t;
+        resolve();
+      }),
+    );
+  await frame();
+  frames.length = 0;
+  let seen = 0;
+  for (let top = 0; top < list.scrollHeight; top += list.clientHeight * 10) {
+    list.scrollTop = top;
+    await frame();
+    seen = Math.max(seen, Math.round((list.scrollTop + list.clientHeight) / 22));
+  }
+  list.scrollTop = list.scrollHeight;
+  await frame();
+  seen = Math.max(seen, Math.round((list.scrollTop + list.clientHeight) / 22));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const rows = Number(list.dataset.rows);
+  return { longest: Math.max(0, ...tasks), frame: Math.max(...frames), rows: Math.min(rows, seen) };
+}
+
 // ---- main ---------------------------------------------------------------------------------------------------
 
 const staticServer = await serveStatic();
@@ -437,6 +553,7 @@ try {
   }
   if (sections.has('parse')) await parseThroughput(browser, staticUrl, fast, span);
   if (sections.has('book')) await bookTimes(browser, staticUrl, fast, span);
+  if (sections.has('tape')) await tapeScroll(browser, bin);
   if (sections.has('server')) {
     const single = [];
     const sixteen = [];
