@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { allItems, dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import { allItems, dashboardUrl, fetchChannels, micros, waitForStatus } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -124,12 +124,6 @@ test('a bad instant in the link is explained and the book shown at the end of th
   await context.close();
 });
 
-/** µs since the epoch of an ISO 8601 time as the link writes it (`2022-03-21T03:29:24.123007Z`). */
-function isoMicros(text) {
-  const [whole, fraction = ''] = text.replace('Z', '').split('.');
-  return Date.parse(`${whole}Z`) * 1000 + Number(fraction.padEnd(6, '0'));
-}
-
 test('the book follows the pointer over a time chart; a click pins it into the link, Unpin lets go', async () => {
   const channel = 'live_orders_ethusd';
   const { from, to } = await fetchChannels(apiUrl());
@@ -154,7 +148,7 @@ test('the book follows the pointer over a time chart; a click pins it into the l
   assert.ok(from < hovered && hovered < to, `the instant under the pointer, ${hovered}, is inside the range`);
   await page.mouse.click(x, y);
   await page.waitForFunction(() => new URL(location.href).searchParams.has('at'));
-  const pinned = isoMicros(new URL(page.url()).searchParams.get('at'));
+  const pinned = micros(new URL(page.url()).searchParams.get('at'));
   // Away from the charts, the book stays at the pinned instant.
   await page.mouse.move(1, 1);
   await until(pinned);

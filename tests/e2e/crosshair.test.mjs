@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import { dashboardUrl, fetchChannels, waitForStatus, zoomOf } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -55,16 +55,6 @@ test('hovering one time chart shows the same instant on the others, each with it
   assertNoProblems(problems);
   await context.close();
 });
-
-/** The link's zoom window in µs, or null. */
-function zoomOf(url) {
-  const zoom = new URL(url).searchParams.get('zoom');
-  const micros = (text) => {
-    const [, base, fraction = ''] = text.match(/^(.*?)(?:\.(\d+))?Z$/);
-    return Date.parse(`${base}Z`) * 1000 + Number(fraction.padEnd(6, '0'));
-  };
-  return zoom ? zoom.split(',').map(micros) : null;
-}
 
 test('+ and − zoom the time charts, ← and → pan them, into the link; keys typed into a field do not', async () => {
   const channel = 'live_trades_ethusd';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { allItems, chartOption, dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import { allItems, chartOption, dashboardUrl, fetchChannels, iso, waitForStatus } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,6 @@ after(async () => {
   await browser?.close();
 });
 
-const iso = (us) => new Date(us / 1000).toISOString();
 const close = (a, b) => Math.abs(a - b) <= Math.max(Math.abs(a), Math.abs(b)) * 1e-9;
 
 test('the profile of the zoomed window equals the API trades by bucket, with its point of control and value area', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { allItems, dashboardUrl, fetchChannels, waitForStatus } from './lib/dashboard.mjs';
+import { allItems, dashboardUrl, fetchChannels, iso, waitForStatus } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -13,8 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const iso = (us) => new Date(us / 1000).toISOString();
 
 /** The window's trades, newest first by (nmicrotimestamp, id), as the tape's rows carry them. */
 function tapeOf(items, [from, to], min = 0) {

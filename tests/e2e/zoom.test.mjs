@@ -11,8 +11,10 @@ import {
   chartOption,
   dashboardUrl,
   fetchChannels,
+  iso,
   waitForCandles,
   waitForStatus,
+  zoomOf,
 } from './lib/dashboard.mjs';
 
 let browser;
@@ -22,20 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const iso = (us) => new Date(us / 1000).toISOString();
-
-/** µs of an ISO time with up to 6 fraction digits. */
-function micros(text) {
-  const [, base, fraction = ''] = text.match(/^(.*?)(?:\.(\d+))?Z$/);
-  return Date.parse(`${base}Z`) * 1000 + Number(fraction.padEnd(6, '0'));
-}
-
-/** The link's zoom window in µs, or null. */
-function zoomOf(url) {
-  const zoom = new URL(url).searchParams.get('zoom');
-  return zoom ? zoom.split(',').map(micros) : null;
-}
 
 const within = (items, [a, b]) => items.filter((i) => i.nmicrotimestamp >= a && i.nmicrotimestamp <= b);
 

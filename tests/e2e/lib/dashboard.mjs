@@ -247,3 +247,18 @@ export async function closedPort() {
       });
   });
 }
+
+/** An instant (µs) as a link writes it, to the millisecond: `2022-03-21T03:29:24.123Z`. */
+export const iso = (us) => new Date(us / 1000).toISOString();
+
+/** µs since the epoch of an ISO 8601 UTC time with up to 6 fraction digits, as the link writes it. */
+export function micros(text) {
+  const [, base, fraction = ''] = text.match(/^(.*?)(?:\.(\d+))?Z$/);
+  return Date.parse(`${base}Z`) * 1000 + Number(fraction.padEnd(6, '0'));
+}
+
+/** The link's zoom window in µs, or null. */
+export function zoomOf(url) {
+  const zoom = new URL(url).searchParams.get('zoom');
+  return zoom ? zoom.split(',').map(micros) : null;
+}
