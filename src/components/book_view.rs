@@ -158,7 +158,7 @@ pub fn BookView(
     };
     let unpin_id = format!("book-unpin-{name}");
     view! {
-        <ChartBox chart=depth />
+        <ChartBox chart=depth text="The amount bid and asked at the instant, cumulated from the best price; the best bid, best ask and spread are in the table below.".to_owned() />
         <div class="book">
             <table class="stats">
                 <thead>

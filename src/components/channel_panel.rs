@@ -4,6 +4,7 @@
 //! numbers.
 
 use leptos::prelude::*;
+use tickscope_core::chart_text::chart_texts;
 use tickscope_core::{ChannelKind, Columns, Shade, ZoomFrame, items_csv};
 
 use super::live_badge::LiveBadge;
@@ -27,6 +28,8 @@ pub struct PanelContext {
     pub gaps: Gaps,
     pub inputs: Memo<DrawInputs>,
     pub axis: TimeAxis,
+    /// The text alternatives of the panel's two time charts (`tickscope_core::chart_text`).
+    pub texts: Memo<[String; 2]>,
 }
 
 impl PanelContext {
@@ -77,14 +80,16 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
         move || version.get(),
         move || !visible.get() && status.get() == Status::Loading,
     );
+    let stats = PanelStats::memo(data, form.zoom);
+    let texts_of = channel.clone();
     let context = PanelContext {
         data,
         form,
         gaps,
         inputs,
         axis: expect_context::<TimeAxis>(),
+        texts: Memo::new(move |_| chart_texts(&texts_of, &stats.get().visible)),
     };
-    let stats = PanelStats::memo(data, form.zoom);
     let items = Memo::new(move |_| data.with_value(|d| d.read(|load| load.items())));
 
     let (title, charts, tape) = match channel.kind() {

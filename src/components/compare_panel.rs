@@ -71,7 +71,11 @@ fn CompareChart(
         let shades = gaps.shades_all(frame.from, frame.to);
         chart.draw(&compare_options(&series, &frame, inputs.look.tz, &shades));
     });
-    view! { <div class="chart" id=ID data-testid=ID></div> }
+    view! {
+        <div class="chart" id=ID data-testid=ID role="img"
+            aria-label="Each loaded trades channel's price as percent change from the start of the visible window; \
+                        the channels' statistics are in their panels."></div>
+    }
 }
 
 fn trades_of(all: &[ChannelData]) -> impl Iterator<Item = &ChannelData> {

@@ -45,10 +45,11 @@ pub fn OrdersCharts(context: PanelContext) -> impl IntoView {
         let [first, second, third] = options;
         draw_apart([(heatmap, first), (spread, second), (flow, third)]);
     });
+    let text = move |i: usize| Signal::derive(move || context.texts.with(|t| t[i].clone()));
     view! {
-        <ChartBox chart=heatmap />
-        <ChartBox chart=spread />
-        <ChartBox chart=flow />
+        <ChartBox chart=heatmap text=text(0) />
+        <ChartBox chart=spread text="The mid price and the spread at the end of each interval, from the book rebuilt from the loaded events.".to_owned() />
+        <ChartBox chart=flow text=text(1) />
         <BookView context replay />
     }
 }

@@ -59,12 +59,13 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
         summary.set(Some(shown));
         draw_apart([(price, first), (profile, third), (volume, second)]);
     });
+    let text = move |i: usize| Signal::derive(move || context.texts.with(|t| t[i].clone()));
     view! {
         <div class="price-row">
-            <ChartBox chart=price />
-            <ChartBox chart=profile />
+            <ChartBox chart=price text=text(0) />
+            <ChartBox chart=profile text="The volume profile of the visible window: traded volume by price, said in words below.".to_owned() />
         </div>
         <ProfileSummary name summary decimals unit />
-        <ChartBox chart=volume />
+        <ChartBox chart=volume text=text(1) />
     }
 }

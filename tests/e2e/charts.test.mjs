@@ -63,6 +63,15 @@ test('every chart is drawn and the summary matches the API items', async () => {
     assert.equal(option.xAxis[0].type, 'time', `${testid} x axis`);
     assert.equal(option.useUTC, true, `${testid} in UTC`);
     assert.ok(option.dataZoom.length > 0, `${testid} zooms`);
+    // Its text alternative.
+    const text = await page.getByTestId(testid).getAttribute('aria-label');
+    assert.ok(text?.length > 40, `${testid} says what it shows: ${text}`);
+  }
+  for (const channel of ['live_trades_btcusd', 'live_orders_btcusd']) {
+    const [chart, stat, kind] = channel.includes('trades') ? ['price', 'open', 'opened at'] : ['flow', 'created', 'orders created'];
+    const shown = (await page.getByTestId(`stat-${channel}-${stat}`).textContent()).trim();
+    const text = await page.getByTestId(`chart-${chart}-${channel}`).getAttribute('aria-label');
+    assert.ok(text.includes(kind) && text.includes(shown.split(' ')[0]), `chart-${chart}-${channel}: "${text}" says ${stat} ${shown}`);
   }
   const heatmap = await chartOption(page, 'chart-orders-live_orders_btcusd');
   assert.equal(heatmap.yAxis[0].type, 'value', 'the heatmap prices on a value axis, ticks at round prices');

@@ -10,6 +10,7 @@ mod bitstamp;
 pub mod book;
 pub mod cache;
 mod channel;
+pub mod chart_text;
 mod columns;
 mod csv_export;
 mod cursor;
