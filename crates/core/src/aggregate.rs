@@ -40,7 +40,7 @@ mod trades;
 mod window;
 
 #[cfg(test)]
-mod test_util;
+pub(crate) mod test_util;
 #[cfg(test)]
 mod tests;
 

@@ -56,24 +56,15 @@ pub fn chart_texts(channel: &Channel, stats: &Stats) -> [String; 2] {
 mod tests {
     use super::*;
     use crate::aggregate::stats;
-    use crate::columns::{Columns, EventKind, Side, Tick};
-
-    fn tick(ts: i64, price: f64, amount: f64, side: Side, event: EventKind) -> Tick {
-        Tick {
-            ts,
-            id: ts,
-            price,
-            amount,
-            side,
-            event,
-        }
-    }
+    use crate::aggregate::test_util::{cols, item, order};
+    use crate::columns::{EventKind, Side};
 
     #[test]
     fn trades_and_orders_read_as_sentences_with_their_numbers() {
-        let mut c = Columns::default();
-        c.push(tick(1, 41_000.0, 0.5, Side::Buy, EventKind::Trade));
-        c.push(tick(2, 41_100.5, 1.5, Side::Sell, EventKind::Trade));
+        let c = cols(&[
+            item(1, 41_000.0, 0.5, Side::Buy, EventKind::Trade),
+            item(2, 41_100.5, 1.5, Side::Sell, EventKind::Trade),
+        ]);
         let s = stats(&[&c], 0, 10);
         let [price, volume] = chart_texts(&Channel::parse("live_trades_btcusd").unwrap(), &s);
         assert_eq!(
@@ -85,9 +76,10 @@ mod tests {
             volume,
             "BTC/USD volume in the visible window: 2.00 BTC, 0.500 bought and 1.50 sold by takers."
         );
-        let mut o = Columns::default();
-        o.push(tick(1, 2_900.0, 3.0, Side::Buy, EventKind::OrderCreated));
-        o.push(tick(2, 2_901.0, 1.0, Side::Sell, EventKind::OrderDeleted));
+        let o = cols(&[
+            order(1, 2_900.0, 3.0, Side::Buy, EventKind::OrderCreated),
+            order(2, 2_901.0, 1.0, Side::Sell, EventKind::OrderDeleted),
+        ]);
         let [heatmap, flow] = chart_texts(
             &Channel::parse("live_orders_ethusd").unwrap(),
             &stats(&[&o], 0, 10),
