@@ -2,7 +2,7 @@
 //! and the browser's offset (the only part the core cannot know).
 
 use tickscope_core::{
-    TimeSpec, TzMode, format_clock, format_iso, format_iso_with_offset, format_utc,
+    TimeSpec, TzMode, format_clock, format_iso, format_iso_with_offset, format_offset, format_utc,
     format_with_offset,
 };
 
@@ -55,15 +55,7 @@ pub fn clock_ms(us: i64, tz: TzMode) -> String {
 pub fn zone_name(us: i64, tz: TzMode) -> String {
     match tz {
         TzMode::Utc => "UTC".to_owned(),
-        TzMode::Local => {
-            let offset = local_offset_minutes(us);
-            let sign = if offset < 0 { '-' } else { '+' };
-            format!(
-                "UTC{sign}{:02}:{:02}",
-                offset.unsigned_abs() / 60,
-                offset.unsigned_abs() % 60
-            )
-        }
+        TzMode::Local => format!("UTC{}", format_offset(local_offset_minutes(us))),
     }
 }
 

@@ -20,17 +20,16 @@ pub fn price_range(profile: &Profile) -> Option<(f64, f64)> {
     (!profile.volume.is_empty()).then(|| (profile.low, profile.high()))
 }
 
+/// The prices buckets `lo..=hi` cover, for reading: `41,700.00 – 41,750.00`; `decimals` are the market's.
+pub fn bucket_prices(profile: &Profile, (lo, hi): (usize, usize), decimals: usize) -> String {
+    let edge = |i: usize| grouped(profile.edge(i), decimals);
+    format!("{} – {}", edge(lo), edge(hi + 1))
+}
+
 /// The profile's option; `decimals` are the market's, for the buckets' labels.
 pub fn profile_options(profile: &Profile, decimals: usize) -> JsValue {
     let labels: Vec<String> = (0..profile.volume.len())
-        .map(|i| {
-            let low = profile.low + profile.step * i as f64;
-            format!(
-                "{} – {}",
-                grouped(low, decimals),
-                grouped(low + profile.step, decimals)
-            )
-        })
+        .map(|i| bucket_prices(profile, (i, i), decimals))
         .collect();
     let inside = |i: usize| {
         profile

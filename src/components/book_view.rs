@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use tickscope_core::Columns;
 use tickscope_core::book::BookReplay;
 use tickscope_core::format::grouped;
 
@@ -17,7 +16,6 @@ use crate::charts::depth::depth_options;
 use crate::charts::instance::Chart;
 use crate::charts::pointer::Pointer;
 use crate::charts::redraw::{DrawInputs, Throttled, throttled_redraw};
-use crate::loader::ChannelData;
 use crate::time::show_time;
 
 /// What the book is drawn from: the panel's inputs (the data's version among them) and the instant.
@@ -57,7 +55,7 @@ const PREPARE_SLICE: usize = 32_768;
 /// is as quick as any (a cold move replays every event before it: 40 ms for 331,070). Once at a time; a slice
 /// after a change of the data starts over (`BookReplay::prepare`).
 fn prepare_ahead(
-    data: StoredValue<ChannelData, LocalStorage>,
+    context: PanelContext,
     replay: StoredValue<BookReplay>,
     preparing: StoredValue<bool>,
 ) {
@@ -65,28 +63,19 @@ fn prepare_ahead(
         return;
     }
     preparing.set_value(true);
-    fn slice(
-        data: StoredValue<ChannelData, LocalStorage>,
-        replay: StoredValue<BookReplay>,
-        preparing: StoredValue<bool>,
-    ) {
-        let done = data
-            .try_with_value(|d| {
-                d.with(|load| {
-                    let chunks: Vec<&Columns> = load.chunks().collect();
-                    replay.try_update_value(|r| r.prepare(&chunks, PREPARE_SLICE))
-                })
-            })
+    fn slice(context: PanelContext, replay: StoredValue<BookReplay>, preparing: StoredValue<bool>) {
+        let done = context
+            .with_chunks(|chunks, _| replay.try_update_value(|r| r.prepare(chunks, PREPARE_SLICE)))
             .flatten()
             // The panel is gone.
             .unwrap_or(true);
         if done {
             preparing.try_set_value(false);
         } else {
-            set_timeout(move || slice(data, replay, preparing), Duration::ZERO);
+            set_timeout(move || slice(context, replay, preparing), Duration::ZERO);
         }
     }
-    set_timeout(move || slice(data, replay, preparing), Duration::ZERO);
+    set_timeout(move || slice(context, replay, preparing), Duration::ZERO);
 }
 
 #[component]
@@ -109,23 +98,19 @@ pub fn BookView(
         at: pointer.instant(),
     });
     throttled_redraw(book_inputs, move |i| {
-        let drawn = data.try_with_value(|d| {
-            d.with(|load| {
-                let chunks: Vec<&Columns> = load.chunks().collect();
-                let (since, end) = load.range();
-                let at = i.at.unwrap_or(end);
-                replay.try_update_value(|r| {
-                    let book = r.seek(&chunks, at);
-                    let top = Top {
-                        at,
-                        since,
-                        events: chunks.iter().map(|c| c.len()).sum(),
-                        bid: book.best_bid(),
-                        ask: book.best_ask(),
-                        spread: book.spread(),
-                    };
-                    (top, depth_options(book))
-                })
+        let drawn = context.with_chunks(|chunks, (since, end)| {
+            let at = i.at.unwrap_or(end);
+            replay.try_update_value(|r| {
+                let book = r.seek(chunks, at);
+                let top = Top {
+                    at,
+                    since,
+                    events: chunks.iter().map(|c| c.len()).sum(),
+                    bid: book.best_bid(),
+                    ask: book.best_ask(),
+                    spread: book.spread(),
+                };
+                (top, depth_options(book))
             })
         });
         if let Some((shown, option)) = drawn.flatten() {
@@ -133,7 +118,7 @@ pub fn BookView(
             depth.draw(&option);
         }
         if !i.draw.loading {
-            prepare_ahead(data, replay, preparing);
+            prepare_ahead(context, replay, preparing);
         }
     });
     let value = move |pick: fn(&Top) -> Option<f64>| {

@@ -38,19 +38,27 @@ impl PanelContext {
         self.axis.range()
     }
 
-    /// Reads the channel's chunks and the frame that `zoom` makes of its range; `None` once the panel is gone
-    /// (a throttled draw may come after).
+    /// Reads the channel's chunks and its loaded range; `None` once the panel is gone (a throttled draw or an
+    /// idle task may come after).
+    pub fn with_chunks<T>(&self, f: impl FnOnce(&[&Columns], (i64, i64)) -> T) -> Option<T> {
+        self.data.try_with_value(|d| {
+            d.with(|load| {
+                let chunks: Vec<&Columns> = load.chunks().collect();
+                f(&chunks, load.range())
+            })
+        })
+    }
+
+    /// Reads the channel's chunks and the frame that `zoom` makes of the charts' range; `None` once the panel is
+    /// gone.
     pub fn with_frame<T>(
         &self,
         zoom: Option<(i64, i64)>,
         f: impl FnOnce(&[&Columns], &ZoomFrame) -> T,
     ) -> Option<T> {
-        self.data.try_with_value(|d| {
-            d.with(|load| {
-                let chunks: Vec<&Columns> = load.chunks().collect();
-                let (from, to) = self.axis.range().unwrap_or(load.range());
-                f(&chunks, &ZoomFrame::new(from, to, zoom))
-            })
+        self.with_chunks(|chunks, range| {
+            let (from, to) = self.axis.range().unwrap_or(range);
+            f(chunks, &ZoomFrame::new(from, to, zoom))
         })
     }
 

@@ -3,23 +3,19 @@
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::Profile;
-use tickscope_core::format::{grouped, significant};
+use tickscope_core::format::significant;
 
-/// `low – high` of buckets `lo..=hi`.
-fn prices(p: &Profile, (lo, hi): (usize, usize), decimals: usize) -> String {
-    let edge = |i: usize| grouped(p.low + p.step * i as f64, decimals);
-    format!("{} – {}", edge(lo), edge(hi + 1))
-}
+use crate::charts::profile::bucket_prices;
 
 fn describe(p: &Profile, decimals: usize, unit: &str) -> Option<String> {
     let (poc, area) = (p.poc?, p.value_area?);
     let all: f64 = (0..p.volume.len()).map(|i| p.total(i)).sum();
     Some(format!(
         "Volume profile of the visible window: most traded at {} ({} of {} {unit}); 70 % of the volume between {}.",
-        prices(p, (poc, poc), decimals),
+        bucket_prices(p, (poc, poc), decimals),
         significant(p.total(poc)),
         significant(all),
-        prices(p, area, decimals),
+        bucket_prices(p, area, decimals),
     ))
 }
 

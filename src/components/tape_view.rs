@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use tickscope_core::format::{count, grouped};
-use tickscope_core::tape::{ScrolledTape, TapeQuery, TapeRow, TapeShown};
-use tickscope_core::{Columns, Side};
+use tickscope_core::tape::{ScrolledTape, TapeQuery, TapeShown};
+use tickscope_core::{Columns, Side, Tick};
 use wasm_bindgen::JsCast;
 
 use super::channel_panel::PanelContext;
@@ -75,7 +75,7 @@ pub fn TapeView(context: PanelContext) -> impl IntoView {
         );
     };
     let len = move || shown.with(|s| s.as_ref().map_or(0, |s| s.len));
-    let row = move |r: TapeRow| {
+    let row = move |r: Tick| {
         let side = match r.side {
             Side::Buy => "buy",
             Side::Sell => "sell",

@@ -57,6 +57,6 @@ pub use segments::{
 };
 pub use url_state::{
     MAX_IN_FLIGHT, MAX_K, PriceView, TimeSpec, TzMode, ViewState, format_clock, format_iso,
-    format_iso_with_offset, format_utc, format_with_offset, parse_time,
+    format_iso_with_offset, format_offset, format_utc, format_with_offset, parse_time,
 };
 pub use zoom::{MIN_WINDOW_US, ZoomFrame, at_live_end, back_to_live, follow_end};

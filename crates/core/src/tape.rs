@@ -10,7 +10,7 @@ mod rows;
 mod scrolled;
 mod viewport;
 
-pub use rows::{Tape, TapeRow};
+pub use rows::Tape;
 pub use scrolled::{ScrolledTape, TapeQuery, TapeShown};
 pub use viewport::{MAX_SCROLL_PX, Viewport};
 

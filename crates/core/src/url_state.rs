@@ -28,7 +28,9 @@ mod time;
 mod time_spec;
 
 use time::{US_PER_DAY, civil_from_days, parse_iso};
-pub use time::{format_clock, format_iso, format_iso_with_offset, format_utc, format_with_offset};
+pub use time::{
+    format_clock, format_iso, format_iso_with_offset, format_offset, format_utc, format_with_offset,
+};
 pub use time_spec::TimeSpec;
 
 pub const MAX_K: u8 = 16;

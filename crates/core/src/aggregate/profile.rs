@@ -27,9 +27,14 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The lower edge of bucket `i` (the upper edge of bucket `i - 1`).
+    pub fn edge(&self, i: usize) -> f64 {
+        self.low + self.step * i as f64
+    }
+
     /// The top edge of the highest bucket.
     pub fn high(&self) -> f64 {
-        self.low + self.step * self.volume.len() as f64
+        self.edge(self.volume.len())
     }
 
     /// A bucket's volume, both sides.

@@ -1,17 +1,6 @@
 //! The tape's rows: positions of the trades in the window that are big enough, newest first.
 
-use crate::{Columns, EventKind, Side};
-
-/// One row of the tape: a trade as it is shown.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TapeRow {
-    pub ts: i64,
-    pub id: i64,
-    pub price: f64,
-    pub amount: f64,
-    /// The taker's side.
-    pub side: Side,
-}
+use crate::{Columns, EventKind, Tick};
 
 /// The trades of a window `[from, to]` (inclusive, µs) with an amount of at least `min_amount`, newest first
 /// (by `(ts, id)` descending), as positions in the chunks it was built from: read it with the same chunks.
@@ -55,18 +44,10 @@ impl Tape {
         self.rows.is_empty()
     }
 
-    /// Row `i` (0 is the newest), read from the chunks the tape was built from.
-    pub fn row(&self, chunks: &[&Columns], i: usize) -> Option<TapeRow> {
+    /// Row `i` (0 is the newest; its `side` is the taker's), read from the chunks the tape was built from.
+    pub fn row(&self, chunks: &[&Columns], i: usize) -> Option<Tick> {
         let &(c, r) = self.rows.get(i)?;
-        let chunk = chunks.get(c as usize)?;
-        let r = r as usize;
-        Some(TapeRow {
-            ts: *chunk.ts.get(r)?,
-            id: chunk.id[r],
-            price: chunk.price[r],
-            amount: chunk.amount[r],
-            side: chunk.side[r],
-        })
+        chunks.get(c as usize)?.get(r as usize)
     }
 
     /// The position of the row with key `(ts, id)`, or of the newest row older than it when it is not a row

@@ -1,7 +1,7 @@
 //! A tape in a scrolled view: rebuilt when what it shows changes, and kept on the same trades as it grows.
 
-use super::{Tape, TapeRow, Viewport};
-use crate::Columns;
+use super::{Tape, Viewport};
+use crate::{Columns, Tick};
 
 /// What a tape shows and how it is laid out: the data's version (any number that changes with the chunks), the
 /// window, the minimum amount, the height of a row and of the view.
@@ -22,7 +22,7 @@ pub struct TapeShown {
     /// The scroll position the rows are for: the view's, or where the view must go to keep showing the trades it
     /// showed.
     pub scroll_px: f64,
-    pub rows: Vec<TapeRow>,
+    pub rows: Vec<Tick>,
 }
 
 /// The tape of the last query and the trade that was at the top of the view.
@@ -49,7 +49,7 @@ impl ScrolledTape {
             }
         }
         let viewport = Viewport::new(self.tape.len(), query.row_px, query.view_px, scroll_px);
-        let rows: Vec<TapeRow> = (viewport.first..viewport.first + viewport.count)
+        let rows: Vec<Tick> = (viewport.first..viewport.first + viewport.count)
             .filter_map(|i| self.tape.row(chunks, i))
             .collect();
         self.top = rows.first().map(|r| (r.ts, r.id));

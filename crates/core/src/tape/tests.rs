@@ -1,16 +1,9 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::aggregate::test_util::cols as columns;
 use crate::columns::{Columns, EventKind, Side, Tick};
 use crate::test_support::chunked;
-
-fn columns(ticks: &[Tick]) -> Columns {
-    let mut c = Columns::default();
-    for &t in ticks {
-        c.push(t);
-    }
-    c
-}
 
 fn trade(ts: i64, id: i64, amount: f64) -> Tick {
     Tick {

@@ -242,8 +242,7 @@ pub fn format_utc(us: i64) -> String {
 /// A time of day to the millisecond, always with its three decimals, for a column of times: `02:45:00.120`.
 /// `offset_minutes` as for [`format_with_offset`]; 0 for UTC.
 pub fn format_clock(us: i64, offset_minutes: i32) -> String {
-    let local = us.saturating_add(i64::from(offset_minutes) * 60 * US_PER_SECOND);
-    let (_, _, _, hour, minute, second, micros) = fields(local);
+    let (_, _, _, hour, minute, second, micros) = fields(local_time(us, offset_minutes));
     format!("{hour:02}:{minute:02}:{second:02}.{:03}", micros / 1000)
 }
 
@@ -258,15 +257,23 @@ pub fn format_iso_with_offset(us: i64, offset_minutes: i32) -> String {
 /// positive), i.e. `-new Date(ms).getTimezoneOffset()` in a browser, taken at the instant shown so that daylight
 /// saving time is right.
 pub fn format_with_offset(us: i64, offset_minutes: i32) -> String {
-    let local = us.saturating_add(i64::from(offset_minutes) * 60 * US_PER_SECOND);
+    format!(
+        "{} {}",
+        format_fields(local_time(us, offset_minutes), ' '),
+        format_offset(offset_minutes)
+    )
+}
+
+/// An offset from UTC as ISO 8601 writes it: `+01:00`, `-05:30`, `+00:00`.
+pub fn format_offset(offset_minutes: i32) -> String {
     let sign = if offset_minutes < 0 { '-' } else { '+' };
     let abs = offset_minutes.unsigned_abs();
-    format!(
-        "{} {sign}{:02}:{:02}",
-        format_fields(local, ' '),
-        abs / 60,
-        abs % 60
-    )
+    format!("{sign}{:02}:{:02}", abs / 60, abs % 60)
+}
+
+/// `us` as the wall clock `offset_minutes` east of UTC reads it, for [`fields`].
+fn local_time(us: i64, offset_minutes: i32) -> i64 {
+    us.saturating_add(i64::from(offset_minutes) * 60 * US_PER_SECOND)
 }
 
 #[cfg(test)]
