@@ -116,9 +116,11 @@ pub fn App() -> impl IntoView {
         let start = start.clone();
         move |()| {
             link_warnings.set(Vec::new());
-            // A new load starts on its whole range; a link's zoom and book instant apply to the load it starts.
+            // A new load starts on its whole range; a link's zoom, book instant and measurement apply to the load
+            // it starts.
             form.zoom.set(None);
             form.at.set(None);
+            form.measure.set(None);
             start()
         }
     });
@@ -136,6 +138,7 @@ pub fn App() -> impl IntoView {
                 form.follow.get(),
                 form.cache.get(),
                 form.at.get(),
+                form.measure.get(),
             )
         },
         move |_, _, _| link::replace_url(&form.view_state(&view_default_api)),
@@ -200,6 +203,9 @@ pub fn App() -> impl IntoView {
     // The instant under the pointer over any time chart, and the pinned one: the order book's.
     let pointer = crate::charts::pointer::Pointer::new(form.at);
     provide_context(pointer);
+    // Drags on the price charts that measure, and the toggle that makes a plain drag one.
+    let measuring = crate::charts::measure::Measuring::new(form.measure, form.zoom, loader.axis());
+    provide_context(measuring);
     crate::chart_keys::use_chart_keys(form, loader.axis(), pointer);
 
     // Gaps: the collector's, of the loaded channels, for every time chart and the summary (read as context).
@@ -215,7 +221,7 @@ pub fn App() -> impl IntoView {
                 <span class="muted" data-testid="api-host">{move || host_of(&form.api.get())}</span>
             </label>
         </header>
-        <main>
+        <main class:measuring=move || measuring.armed.get()>
             <section class="panel controls">
                 <ChannelPicker selected=form.channels listed />
                 <TimeRange form window />
@@ -229,7 +235,7 @@ pub fn App() -> impl IntoView {
                     on_load on_cancel on_resume on_copy
                     copied=copied.into()
                 />
-                <IntervalPicker iv=form.iv view=form.view zoom=form.zoom />
+                <IntervalPicker iv=form.iv view=form.view zoom=form.zoom measuring />
                 <BackToLive zoom=form.zoom live_end />
                 <Show when=move || status.get() == Status::Idle && channels.with(Vec::is_empty)>
                     <p class="hint" data-testid="hint">

@@ -1,6 +1,7 @@
 //! The time charts from the keyboard: ← and → pan the visible window by a tenth of its width, + and − zoom in and
 //! out by a quarter around the instant under the pointer (the window's middle when the pointer is elsewhere).
-//! Keys typed into a field, or with a modifier held (the browser's own shortcuts), are left alone.
+//! Escape clears the measurement. Keys typed into a field, or with a modifier held (the browser's own shortcuts),
+//! are left alone.
 
 use leptos::prelude::*;
 use tickscope_core::ZoomFrame;
@@ -40,6 +41,10 @@ fn typed_into(event: &web_sys::KeyboardEvent) -> bool {
 pub fn use_chart_keys(form: Form, axis: TimeAxis, pointer: Pointer) {
     let listener = window_event_listener(leptos::ev::keydown, move |event| {
         if event.ctrl_key() || event.meta_key() || event.alt_key() || typed_into(&event) {
+            return;
+        }
+        if event.key() == "Escape" {
+            form.measure.set(None);
             return;
         }
         let Some((from, to)) = axis.range() else {

@@ -1,6 +1,6 @@
 //! The view the user is editing: API base, channels, time range (instants or times before now), whether to
 //! follow, time zone, segments and requests in flight, the cache, and how the charts show the data (interval, price
-//! view, zoom, the order book's instant). It reads from and writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
+//! view, zoom, the order book's instant, a measurement). It reads from and writes to the link (`tickscope-core`'s `ViewState`) and turns into a [`LoadPlan`] once valid.
 
 use std::collections::BTreeMap;
 
@@ -42,6 +42,8 @@ pub struct Form {
     pub zoom: RwSignal<Option<(i64, i64)>>,
     /// The order book's pinned instant; `None`: the range's end.
     pub at: RwSignal<Option<i64>>,
+    /// The instants the price charts are measured between; `None`: no measurement.
+    pub measure: RwSignal<Option<(i64, i64)>>,
     /// Link keys of later features, kept so that a link survives a round trip.
     extra: StoredValue<BTreeMap<String, String>>,
 }
@@ -67,6 +69,7 @@ impl Form {
             view: RwSignal::new(view.view),
             zoom: RwSignal::new(view.zoom),
             at: RwSignal::new(view.at),
+            measure: RwSignal::new(view.measure),
             extra: StoredValue::new(view.extra.clone()),
         }
     }
@@ -143,6 +146,7 @@ impl Form {
             view: self.view.get(),
             zoom: self.zoom.get(),
             at: self.at.get(),
+            measure: self.measure.get(),
             extra: self.extra.get_value(),
         }
     }

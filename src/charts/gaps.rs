@@ -7,10 +7,10 @@
 
 use serde_json::json;
 use tickscope_core::{Shade, TzMode};
+use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
 
-use super::{ms, set, to_js};
+use super::{ms, push_series, set, to_js};
 use crate::time::{clock, short_span, show_time};
 
 /// The series' name, for whoever reads the option.
@@ -56,12 +56,7 @@ pub fn shade_gaps(option: &JsValue, shades: &[Shade], tz: TzMode) {
             f.as_ref().clone(),
         )
     });
-    // The option's own array (`Array::from` would copy it).
-    if let Ok(all) = js_sys::Reflect::get(option, &"series".into())
-        && let Ok(all) = all.dyn_into::<js_sys::Array>()
-    {
-        all.push(&series);
-    }
+    push_series(option, &series);
 }
 
 /// The area's text: the interval and how long, then why (each channel's reason when several are shaded as one).

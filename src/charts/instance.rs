@@ -10,6 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::echarts::{self, Instance};
+use super::measure::Measuring;
 use super::pointer::Pointer;
 
 /// The charts that zoom and hover together: every chart with a time axis.
@@ -29,7 +30,9 @@ pub struct ChartInstance {
     on_zoom: Option<Callback>,
     /// Where a time chart reports the instant under the pointer.
     pointer: Option<Pointer>,
-    /// The pointer's listeners on the instance, kept alive with it.
+    /// Where a price chart's drags measure (see [`Chart::measured`]).
+    measuring: Option<Measuring>,
+    /// The pointer's and the measurement's listeners, kept alive with the instance.
     listeners: RefCell<Vec<Callback>>,
     echarts: RefCell<Option<Instance>>,
 }
@@ -44,6 +47,7 @@ impl Chart {
             id,
             on_zoom,
             pointer,
+            measuring: None,
             listeners: RefCell::new(Vec::new()),
             echarts: RefCell::new(None),
         }));
@@ -53,6 +57,14 @@ impl Chart {
             chart.dispose();
         });
         chart
+    }
+
+    /// The chart measures: its drags (with Shift, or with the Measure toggle on) set the page's [`Measuring`]
+    /// span, when there is one in context. Before the first draw.
+    pub fn measured(self) -> Self {
+        let measuring = use_context::<Measuring>();
+        self.0.update_value(|c| c.measuring = measuring);
+        self
     }
 
     pub fn id(&self) -> String {
@@ -80,8 +92,12 @@ impl Chart {
                     echarts::connect(GROUP);
                     instance.on("datazoom", handler.as_ref().unchecked_ref());
                 }
+                let mut listeners = chart.listeners.borrow_mut();
                 if let Some(pointer) = chart.pointer {
-                    *chart.listeners.borrow_mut() = pointer.attach(&instance);
+                    listeners.extend(pointer.attach(&instance));
+                }
+                if let Some(measuring) = chart.measuring {
+                    listeners.extend(measuring.attach(&instance, &element));
                 }
                 *slot = Some(instance);
             }

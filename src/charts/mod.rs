@@ -7,6 +7,7 @@ pub mod depth;
 mod echarts;
 pub mod gaps;
 pub mod instance;
+pub mod measure;
 pub mod orders;
 pub mod pointer;
 pub mod profile;
@@ -22,8 +23,8 @@ use charming::element::{AxisType, Tooltip, Trigger};
 use tickscope_core::aggregate::Interval;
 use tickscope_core::format::readable;
 use tickscope_core::{PriceView, TzMode, ZoomFrame};
-use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub const BUY: &str = "#16a34a";
 pub const SELL: &str = "#dc2626";
@@ -104,6 +105,16 @@ fn to_js(value: &impl serde::Serialize) -> JsValue {
 
 /// Sets `option.<path>` (names, or indices of arrays as digits) to `value`, where the path exists: for what
 /// charming cannot say (callbacks, candle colours).
+/// Adds `series` to a finished option's `series`.
+fn push_series(option: &JsValue, series: &JsValue) {
+    // The option's own array (`Array::from` would copy it).
+    if let Ok(all) = js_sys::Reflect::get(option, &"series".into())
+        && let Ok(all) = all.dyn_into::<js_sys::Array>()
+    {
+        all.push(series);
+    }
+}
+
 fn set(option: &JsValue, path: &[&str], value: JsValue) {
     let Some((last, parents)) = path.split_last() else {
         return;

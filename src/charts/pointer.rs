@@ -49,8 +49,10 @@ impl Pointer {
             set_hover(None);
             JsValue::UNDEFINED
         });
-        let click = Closure::new(move |_: JsValue| -> JsValue {
-            if let Some(at) = self.hover.get_untracked() {
+        let clicked: Instance = (**instance).clone().unchecked_into();
+        let click = Closure::new(move |event: JsValue| -> JsValue {
+            // Where the click is, not the last hover: a click on the zoom slider, off the plot, pins nothing.
+            if let Some(at) = time_at(&clicked, &event) {
                 self.pinned.set(Some(at));
             }
             JsValue::UNDEFINED
@@ -66,13 +68,20 @@ impl Pointer {
     }
 }
 
-/// The instant (µs) on the time axis under a surface event's pixel, when it is over the plot.
-fn time_at(chart: &Instance, event: &JsValue) -> Option<i64> {
+/// The instant (µs) on the time axis under an event's pixel (`offsetX`, `offsetY`: a surface event's or a DOM
+/// pointer event's on the chart's box), when it is over the plot.
+pub fn time_at(chart: &Instance, event: &JsValue) -> Option<i64> {
     let get = |k: &str| js_sys::Reflect::get(event, &k.into()).ok()?.as_f64();
-    let pixel = js_sys::Array::of2(&get("offsetX")?.into(), &get("offsetY")?.into());
+    time_at_pixel(chart, get("offsetX")?, get("offsetY")?, false)
+}
+
+/// The instant (µs) on the time axis at pixel `(x, y)` of the chart; off the plot, `None` unless `anywhere`
+/// (the axis extended).
+pub fn time_at_pixel(chart: &Instance, x: f64, y: f64, anywhere: bool) -> Option<i64> {
+    let pixel = js_sys::Array::of2(&x.into(), &y.into());
     let grid = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&grid, &"gridIndex".into(), &0.into());
-    if !chart.contain_pixel(&grid, &pixel) {
+    if !anywhere && !chart.contain_pixel(&grid, &pixel) {
         return None;
     }
     // `[x, y]` in the grid's values: x is ms on the time axis.

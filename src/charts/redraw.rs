@@ -40,6 +40,17 @@ impl Throttled for DrawInputs {
     }
 }
 
+/// A panel's inputs with what only some of its charts draw (the trades charts' measurement).
+impl<T> Throttled for (DrawInputs, T) {
+    fn deferred(&self) -> bool {
+        self.0.deferred
+    }
+
+    fn loading(&self) -> bool {
+        self.0.loading
+    }
+}
+
 /// Redraws while loading come at most this often.
 const REDRAW_MS: f64 = 400.0;
 

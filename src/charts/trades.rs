@@ -12,7 +12,7 @@ use tickscope_core::{Columns, PriceView, Shade, Side, ZoomFrame};
 use wasm_bindgen::JsValue;
 
 use super::gaps::shade_gaps;
-use super::{BUY, Look, SELL, finish, ms, set, time_chart, to_js};
+use super::{BUY, Look, SELL, finish, ms, push_series, set, time_chart, to_js};
 
 /// Below this many visible trades, each is drawn as a point.
 const MAX_POINTS: usize = 2_000;
@@ -25,6 +25,8 @@ pub struct TradesLook<'a> {
     pub gaps: &'a [Shade],
     /// The price axis, when it is shared (with the volume profile); else ECharts' nice steps over the data.
     pub price_range: Option<(f64, f64)>,
+    /// The measured instants, shaded on both charts.
+    pub measure: Option<(i64, i64)>,
 }
 
 /// The price and volume charts' options over `frame`'s window, and the candles they show (for the tooltip to
@@ -40,6 +42,7 @@ pub fn trades_options(
         tooltip,
         gaps,
         price_range,
+        measure,
     } = *with;
     let (w0, w1) = frame.window;
     let c = candles(chunks, w0, w1, interval);
@@ -63,9 +66,32 @@ pub fn trades_options(
     for option in [&price, &volume] {
         set(option, &["tooltip", "formatter"], tooltip.clone());
         shade_gaps(option, gaps, look.tz);
+        if let Some(span) = measure {
+            shade_measure(option, span);
+        }
     }
     ([price, volume], c)
 }
+
+/// The measurement's span as a series of its own ("Measured", without data) whose one mark area shades it.
+fn shade_measure(option: &JsValue, (from, to): (i64, i64)) {
+    let series = to_js(&serde_json::json!({
+        "type": "line",
+        "name": "Measured",
+        "data": [],
+        "markArea": {
+            "silent": true,
+            "label": { "show": false },
+            "itemStyle": { "color": MEASURED_FILL, "borderColor": MEASURED_BORDER, "borderWidth": 1 },
+            "data": [[{ "xAxis": ms(from) }, { "xAxis": ms(to) }]],
+        },
+    }));
+    push_series(option, &series);
+}
+
+/// The measurement's blue, translucent: neither a buy's green nor a sell's red, nor a gap's slate.
+const MEASURED_FILL: &str = "rgba(59,130,246,0.14)";
+const MEASURED_BORDER: &str = "rgba(59,130,246,0.7)";
 
 /// Prices per interval (series 0: candles, or the close line) with the VWAP line, and `points` as buys and
 /// sells.

@@ -1,16 +1,21 @@
 //! How the charts show the data: the interval (automatic, a few hundred candles over the visible window, or
-//! fixed), the price view (candles or line), and a way back to the whole range once zoomed.
+//! fixed), the price view (candles or line), a way back to the whole range once zoomed, and the Measure toggle
+//! (a plain drag on a price chart measures instead of panning; Shift-drag always does).
 
 use leptos::prelude::*;
 use tickscope_core::PriceView;
 use tickscope_core::aggregate::Interval;
+
+use crate::charts::measure::Measuring;
 
 #[component]
 pub fn IntervalPicker(
     iv: RwSignal<Option<Interval>>,
     view: RwSignal<PriceView>,
     zoom: RwSignal<Option<(i64, i64)>>,
+    measuring: Measuring,
 ) -> impl IntoView {
+    let armed = measuring.armed;
     let intervals = Interval::ALL
         .iter()
         .map(|i| view! { <option value=i.name() selected=move || iv.get() == Some(*i)>{i.name()}</option> })
@@ -38,6 +43,11 @@ pub fn IntervalPicker(
         </label>
         <button data-testid="zoom-reset" disabled=move || zoom.get().is_none() on:click=move |_| zoom.set(None)>
             "Whole range"
+        </button>
+        <button data-testid="measure-toggle" aria-pressed=move || armed.get().to_string()
+            title="Drag on a price chart to measure between two instants (or hold Shift while dragging)"
+            on:click=move |_| armed.update(|on| *on = !*on)>
+            "Measure"
         </button>
         </div>
     }

@@ -11,6 +11,7 @@ pub mod count_input;
 pub mod interval_picker;
 pub mod live_badge;
 pub mod load_bar;
+pub mod measure_view;
 pub mod messages;
 pub mod orders_charts;
 pub mod profile_summary;

@@ -18,6 +18,27 @@ const VIEW_PX: f64 = 330.0;
 /// Bitstamp's amounts have eight decimals.
 const AMOUNT_DECIMALS: usize = 8;
 
+/// The minimum size typed: empty is 0; what is not a size (a negative one, or what the browser could not read as
+/// a number) is an error saying so.
+fn read_min(ev: &web_sys::Event) -> Result<f64, String> {
+    // A number field's value is empty for what it cannot read: its validity says whether that was typed.
+    let unreadable = ev
+        .target()
+        .and_then(|t| js_sys::Reflect::get(&t, &"validity".into()).ok())
+        .and_then(|v| js_sys::Reflect::get(&v, &"badInput".into()).ok())
+        .is_some_and(|bad| bad.is_truthy());
+    let text = event_target_value(ev);
+    let text = text.trim();
+    match text.parse::<f64>() {
+        _ if unreadable => Err("The minimum size is not a number".to_owned()),
+        _ if text.is_empty() => Ok(0.0),
+        Ok(size) if size.is_finite() && size >= 0.0 => Ok(size),
+        _ => Err(format!(
+            "The minimum size {text:?} is not a size of 0 or more"
+        )),
+    }
+}
+
 #[component]
 pub fn TapeView(context: PanelContext) -> impl IntoView {
     let PanelContext {
@@ -27,6 +48,7 @@ pub fn TapeView(context: PanelContext) -> impl IntoView {
         let c = d.channel();
         (c.name().to_owned(), c.price_decimals(), c.currencies().0)
     });
+    let base_unit = StoredValue::new(base.clone());
     let min = RwSignal::new(0.0f64);
     let scroll = RwSignal::new(0.0f64);
     let state = StoredValue::new(ScrolledTape::default());
@@ -64,15 +86,20 @@ pub fn TapeView(context: PanelContext) -> impl IntoView {
             scroll.set(f64::from(el.scroll_top()));
         }
     };
-    let on_min = move |ev: web_sys::Event| {
-        let text = event_target_value(&ev);
-        min.set(
-            text.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| *v >= 0.0)
-                .unwrap_or(0.0),
-        );
+    // A size that is not one is said so, and the tape keeps the last good one.
+    let min_error = RwSignal::new(None::<String>);
+    let on_min = move |ev: web_sys::Event| match read_min(&ev) {
+        Ok(size) => {
+            min_error.set(None);
+            min.set(size);
+        }
+        Err(why) => min_error.set(Some(format!(
+            "{why}; showing trades of at least {} {}",
+            grouped(min.get_untracked(), AMOUNT_DECIMALS)
+                .trim_end_matches('0')
+                .trim_end_matches('.'),
+            base_unit.get_value()
+        ))),
     };
     let len = move || shown.with(|s| s.as_ref().map_or(0, |s| s.len));
     let row = move |r: Tick| {
@@ -109,6 +136,7 @@ pub fn TapeView(context: PanelContext) -> impl IntoView {
             zone_name(newest.unwrap_or_default(), form.tz.get())
         )
     };
+    let error_id = format!("tape-min-error-{name}");
     let layout = move |pick: fn(&TapeShown) -> f64| shown.with(|s| s.as_ref().map_or(0.0, pick));
     view! {
         <div class="tape-box">
@@ -120,9 +148,15 @@ pub fn TapeView(context: PanelContext) -> impl IntoView {
                 <label>
                     {format!("Min size ({base}) ")}
                     <input type="number" min="0" step="any" placeholder="0" size="6"
-                        data-testid=format!("tape-min-{name}") on:change=on_min />
+                        data-testid=format!("tape-min-{name}") on:change=on_min
+                        aria-invalid=move || min_error.with(Option::is_some).to_string() />
                 </label>
             </div>
+            <Show when=move || min_error.with(Option::is_some)>
+                <p class="field-error" role="alert" data-testid=error_id.clone()>
+                    {move || min_error.get()}
+                </p>
+            </Show>
             <div class="tape-row tape-columns" aria-hidden="true">
                 <span>{zone}</span><span>"Price"</span><span>"Amount"</span>
             </div>

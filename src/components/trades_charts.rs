@@ -1,6 +1,6 @@
 //! A trades channel's charts: prices (candles or line, VWAP, trades as points once few are visible) with the
 //! volume profile of the visible window beside them on the same price axis, and buy/sell volume, zooming with
-//! every other time chart.
+//! every other time chart; above them, the measurement made on the price chart (shaded on both).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,6 +10,7 @@ use tickscope_core::aggregate::{DEFAULT_PROFILE_BUCKETS, Profile, profile as pro
 
 use super::channel_panel::PanelContext;
 use super::chart_box::ChartBox;
+use super::measure_view::MeasureView;
 use super::profile_summary::ProfileSummary;
 use crate::charts::instance::{Chart, draw_apart};
 use crate::charts::profile::{price_range, profile_options};
@@ -27,14 +28,15 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
     let (decimals, unit) =
         data.with_value(|d| (d.channel().price_decimals(), d.channel().currencies().0));
     let zooming = || Some(zoom_handler(form.zoom, move || context.range()));
-    let price = Chart::new(format!("chart-price-{name}"), zooming());
+    let price = Chart::new(format!("chart-price-{name}"), zooming()).measured();
     let profile = Chart::new(format!("chart-profile-{name}"), None);
     let volume = Chart::new(format!("chart-volume-{name}"), zooming());
     let summary = RwSignal::new(None::<Profile>);
     let tooltip: TooltipData = Rc::new(RefCell::new(None));
     // One formatter for the panel's life; each draw hands it the new candles through `tooltip`.
     let formatter = StoredValue::new_local(candle_tooltip(tooltip.clone()));
-    throttled_redraw(inputs, move |inputs| {
+    let inputs = Memo::new(move |_| (inputs.get(), form.measure.get()));
+    throttled_redraw(inputs, move |(inputs, measure)| {
         let Some(formatter) = formatter.try_with_value(|f| f.as_ref().clone()) else {
             return;
         };
@@ -47,6 +49,7 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
                 tooltip: &formatter,
                 gaps: &context.gap_shades(frame),
                 price_range: price_range(&shown),
+                measure,
             };
             let (options, candles) = trades_options(chunks, frame, interval, &with);
             (options, candles, shown)
@@ -61,6 +64,7 @@ pub fn TradesCharts(context: PanelContext) -> impl IntoView {
     });
     let text = move |i: usize| Signal::derive(move || context.texts.with(|t| t[i].clone()));
     view! {
+        <MeasureView context />
         <div class="price-row">
             <ChartBox chart=price text=text(0) />
             <ChartBox chart=profile text="The volume profile of the visible window: traded volume by price, said in words below.".to_owned() />

@@ -1,9 +1,11 @@
 // Time and sales: the tape of a trades channel shows every trade of the visible window, newest first, as the API
-// has them; the minimum-size filter leaves out the smaller ones; only the rows in sight exist.
+// has them; the minimum-size filter leaves out the smaller ones (a bad size is said so); only the rows in sight
+// exist; following live, new trades arrive at the top.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
+import { startCollecting } from './lib/collector.mjs';
 import { allItems, dashboardUrl, fetchChannels, iso, waitForStatus } from './lib/dashboard.mjs';
 
 let browser;
@@ -100,6 +102,51 @@ test("the tape's rows are the API's trades in the zoomed window, newest first, a
   );
   assert.deepEqual((await readTape(page, testid)).rows, filtered);
   assert.equal(await page.getByTestId(`tape-count-${channel}`).getAttribute('data-value'), String(filtered.length));
+
+  // A size that is not one is said so, and the last good one stays.
+  await page.getByTestId(`tape-min-${channel}`).fill('-1');
+  await page.getByTestId(`tape-min-${channel}`).press('Enter');
+  const error = page.getByTestId(`tape-min-error-${channel}`);
+  assert.match(await error.textContent(), /"-1" is not a size of 0 or more; showing trades of at least \d/);
+  assert.equal(await page.getByTestId(testid).getAttribute('data-rows'), String(filtered.length));
+  await page.getByTestId(`tape-min-${channel}`).fill('');
+  await page.getByTestId(`tape-min-${channel}`).press('Enter');
+  await error.waitFor({ state: 'detached' });
+  await page.waitForFunction(
+    ([id, n]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.rows === String(n),
+    [testid, want.length],
+  );
+  assertNoProblems(problems);
+  await context.close();
+});
+
+test('following live, new trades arrive at the top of the tape', async (t) => {
+  const channel = 'live_trades_btcusd';
+  const { server } = await startCollecting(t, { simArgs: ['--seed', '11'], log: 'server-tape-live.log' });
+  const { context, page, problems } = await newPage(browser);
+  await page.goto(dashboardUrl({ ch: [channel], from: 'now-2m', to: 'now', follow: 1, api: server.api }, server.url));
+  await waitForStatus(page, 'live', { timeout: 60_000 });
+  const testid = `tape-${channel}`;
+  const rows = () => page.getByTestId(testid).getAttribute('data-rows').then(Number);
+  await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.rows) > 0, testid, { timeout: 30_000 });
+  const before = await readTape(page, testid);
+  await page.evaluate((id) => { document.querySelector(`[data-testid="${id}"]`).scrollTop = 0; }, testid);
+  await page.waitForFunction(
+    ([id, n]) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.rows) > n,
+    [testid, before.rows.length],
+    { timeout: 30_000 },
+  );
+  const after = await readTape(page, testid);
+  assert.ok(after.rows.length > before.rows.length && (await rows()) >= after.rows.length);
+  // What was newest is now further down, under the trades that came after it, newest first.
+  const newest = before.rows[0];
+  const at = after.rows.findIndex((r) => r.ts === newest.ts && r.id === newest.id);
+  assert.ok(at > 0, `the trades that came since are above the newest before (${at})`);
+  assert.ok(after.rows.slice(0, at).every((r) => r.ts >= newest.ts), 'they are newer');
+  for (let i = 1; i < after.rows.length; i++) {
+    const [a, b] = [after.rows[i - 1], after.rows[i]];
+    assert.ok(a.ts > b.ts || (a.ts === b.ts && a.id > b.id), `newest first at row ${i}`);
+  }
   assertNoProblems(problems);
   await context.close();
 });

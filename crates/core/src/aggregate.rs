@@ -1,5 +1,6 @@
 //! Aggregates of a channel's loaded items for the charts: candles, summary statistics, the order heatmap and order
-//! flow, the trades as points, the volume profile, and percent change for comparing channels.
+//! flow, the trades as points, the volume profile, a measurement between two instants, and percent change for
+//! comparing channels.
 //!
 //! All of them are pure functions of the items and a window, computed in one pass over the window's items (the
 //! heatmap makes a few), with no allocation per item: with a million items loaded the dashboard can recompute them
@@ -34,6 +35,7 @@ mod compare;
 mod flow;
 mod heatmap;
 mod interval;
+mod measure;
 mod profile;
 mod stats;
 mod trades;
@@ -52,6 +54,7 @@ pub use heatmap::{
     HeatmapParams, heatmap,
 };
 pub use interval::{DEFAULT_CANDLE_TARGET, Interval, UnknownInterval};
+pub use measure::{Anchor, Measure, measure};
 pub use profile::{DEFAULT_PROFILE_BUCKETS, Profile, VALUE_AREA_SHARE, profile};
 pub use stats::{OrderStats, Stats, TradeStats, stats};
 pub use trades::{TradePoint, Trades, trade_count, trades};

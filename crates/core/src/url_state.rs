@@ -14,6 +14,8 @@
 //! | `iv`   | the charts' interval: `1s` `5s` `15s` `1m` `5m` `15m` `1h`            | auto             |
 //! | `view` | how prices are drawn: `candles` or `line`                             | `candles`        |
 //! | `zoom` | the charts' visible window, `<from>,<to>` (each as `from` and `to`)   | the whole range  |
+//! | `at`   | the order book's instant (as `from`), inside the range                | the range's end  |
+//! | `measure` | a measurement between two instants of the price charts, `<from>,<to>`, inside the range | none |
 //!
 //! Any other key is kept as it is and written back, so that keys added later survive
 //! a round trip through a version that does not know them. Parsing never fails: a bad value is replaced by its
@@ -108,6 +110,8 @@ pub struct ViewState {
     pub zoom: Option<(i64, i64)>,
     /// The instant the order book is shown at (µs, pinned by a click on a time chart); `None`: the range's end.
     pub at: Option<i64>,
+    /// The instants a measurement of the price charts is between, µs, `from < to`; `None`: no measurement.
+    pub measure: Option<(i64, i64)>,
     /// Keys this version does not know, with their values, written back unchanged.
     pub extra: BTreeMap<String, String>,
 }
@@ -128,6 +132,7 @@ impl Default for ViewState {
             view: PriceView::Candles,
             zoom: None,
             at: None,
+            measure: None,
             extra: BTreeMap::new(),
         }
     }
@@ -157,7 +162,7 @@ impl ViewState {
             let value = raw.trim();
             match key.as_ref() {
                 "api" | "ch" | "from" | "to" | "follow" | "tz" | "k" | "inflight" | "cache" | "iv"
-                | "view" | "zoom" | "at"
+                | "view" | "zoom" | "at" | "measure"
                     if value.is_empty() => {}
                 "api" => match check_api(value) {
                     Ok(()) => state.api = Some(value.to_owned()),
@@ -219,7 +224,10 @@ impl ViewState {
                         clip(value)
                     )),
                 },
-                "zoom" => state.zoom = parse_zoom(value, &mut warnings),
+                "zoom" => state.zoom = parse_window("zoom", value, "showing the whole range", &mut warnings),
+                "measure" => {
+                    state.measure = parse_window("measure", value, "measuring nothing", &mut warnings)
+                }
                 "at" => match parse_time(value) {
                     Ok(at) if at >= 0 => state.at = Some(at),
                     Ok(_) => warnings.push(format!(
@@ -269,6 +277,17 @@ impl ViewState {
             ));
             state.at = None;
         }
+        if let (Some((m0, m1)), Some(TimeSpec::At(from)), Some(TimeSpec::At(to))) =
+            (state.measure, state.from, state.to)
+            && !((from..=to).contains(&m0) && (from..=to).contains(&m1))
+        {
+            warnings.push(format!(
+                "`measure` ({} to {}) is not inside the range; measuring nothing",
+                format_iso(m0),
+                format_iso(m1)
+            ));
+            state.measure = None;
+        }
         (state, warnings)
     }
 
@@ -310,11 +329,14 @@ impl ViewState {
         if self.view != PriceView::Candles {
             pairs.push(("view", self.view.name().to_owned()));
         }
-        if let Some((from, to)) = self.zoom {
-            pairs.push(("zoom", format!("{},{}", write_time(from), write_time(to))));
+        if let Some(window) = self.zoom {
+            pairs.push(("zoom", write_window(window)));
         }
         if let Some(at) = self.at {
             pairs.push(("at", write_time(at)));
+        }
+        if let Some(window) = self.measure {
+            pairs.push(("measure", write_window(window)));
         }
         for (key, value) in &self.extra {
             pairs.push((key, value.clone()));
@@ -388,8 +410,14 @@ fn parse_channels(value: &str, warnings: &mut Vec<String>) -> Vec<Channel> {
     channels
 }
 
-/// `<from>,<to>`, each as `from` and `to` are written, `from < to`.
-fn parse_zoom(value: &str, warnings: &mut Vec<String>) -> Option<(i64, i64)> {
+/// `<from>,<to>`, each as `from` and `to` are written, `from < to`: the value of `key`. When it is not, a warning
+/// says why and that the dashboard goes on `instead`.
+fn parse_window(
+    key: &str,
+    value: &str,
+    instead: &str,
+    warnings: &mut Vec<String>,
+) -> Option<(i64, i64)> {
     let window = value
         .split_once(',')
         .ok_or_else(|| "is not `<from>,<to>`".to_owned())
@@ -398,16 +426,13 @@ fn parse_zoom(value: &str, warnings: &mut Vec<String>) -> Option<(i64, i64)> {
         Ok((from, to)) if 0 <= from && from < to => Some((from, to)),
         Ok(_) => {
             warnings.push(format!(
-                "`zoom` {:?} does not start before it ends; showing the whole range",
+                "`{key}` {:?} does not start before it ends; {instead}",
                 clip(value)
             ));
             None
         }
         Err(why) => {
-            warnings.push(format!(
-                "`zoom` {:?} {why}; showing the whole range",
-                clip(value)
-            ));
+            warnings.push(format!("`{key}` {:?} {why}; {instead}", clip(value)));
             None
         }
     }
@@ -476,6 +501,11 @@ fn write_time(us: i64) -> String {
     } else {
         us.to_string()
     }
+}
+
+/// A window as [`parse_window`] reads it.
+fn write_window((from, to): (i64, i64)) -> String {
+    format!("{},{}", write_time(from), write_time(to))
 }
 
 /// Percent-encodes all but unreserved characters and `:` `,` `/` `@`, which are legal in a query and keep

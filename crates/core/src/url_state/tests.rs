@@ -64,6 +64,38 @@ fn the_book_instant_round_trips_and_a_bad_one_is_explained() {
 }
 
 #[test]
+fn a_measurement_round_trips_and_a_bad_one_is_explained() {
+    let s = ViewState {
+        from: at(T),
+        to: at(T + 3_600_000_000),
+        measure: Some((T + 60_000_000, T + 61_000_250)),
+        ..ViewState::default()
+    };
+    let q = s.to_query();
+    assert!(
+        q.ends_with("&measure=2022-03-21T02:46:00Z,2022-03-21T02:46:01.000250Z"),
+        "{q}"
+    );
+    assert_eq!(parse(&q), (s, vec![]));
+    for (query, needle) in [
+        (
+            "measure=5",
+            "`measure` \"5\" is not `<from>,<to>`; measuring nothing",
+        ),
+        ("measure=9,9", "does not start before it ends"),
+        ("from=100&to=200&measure=150,300", "is not inside the range"),
+    ] {
+        let (s, w) = parse(query);
+        assert_eq!(s.measure, None, "{query}");
+        assert!(w.len() == 1 && w[0].contains(needle), "{query}: {w:?}");
+    }
+    assert_eq!(
+        parse("from=now-1h&to=now&measure=150,300").0.measure,
+        Some((150, 300))
+    );
+}
+
+#[test]
 fn chart_keys_round_trip_and_bad_ones_are_explained() {
     let s = ViewState {
         from: at(T),
@@ -295,7 +327,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     .filter(|(k, _)| {
                         ![
                             "api", "ch", "from", "to", "follow", "tz", "k", "inflight", "cache",
-                            "iv", "view", "zoom", "at",
+                            "iv", "view", "zoom", "at", "measure",
                         ]
                         .contains(&k.as_str())
                     })
@@ -325,6 +357,10 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                     },
                     at: match (from, relative) {
                         (Some(f), false) if zoomed => Some(f),
+                        _ => None,
+                    },
+                    measure: match (from, to) {
+                        (Some(f), Some(t)) if f < t && zoomed => Some((f, t)),
                         _ => None,
                     },
                     extra,
