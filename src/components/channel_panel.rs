@@ -41,12 +41,7 @@ impl PanelContext {
     /// Reads the channel's chunks and its loaded range; `None` once the panel is gone (a throttled draw or an
     /// idle task may come after).
     pub fn with_chunks<T>(&self, f: impl FnOnce(&[&Columns], (i64, i64)) -> T) -> Option<T> {
-        self.data.try_with_value(|d| {
-            d.with(|load| {
-                let chunks: Vec<&Columns> = load.chunks().collect();
-                f(&chunks, load.range())
-            })
-        })
+        self.data.try_with_value(|d| d.with_chunks(f))
     }
 
     /// Reads the channel's chunks and the frame that `zoom` makes of the charts' range; `None` once the panel is
@@ -114,12 +109,10 @@ pub fn ChannelPanel(data: ChannelData, form: Form, status: Signal<Status>) -> im
     };
     let save_csv = move |_| {
         let (bytes, name) = data.with_value(|d| {
-            d.with(|load| {
-                let chunks: Vec<_> = load.chunks().collect();
-                let (from, to) = load.range();
+            d.with_chunks(|chunks, (from, to)| {
                 (
-                    items_csv(load.channel(), &chunks),
-                    format!("{}-{from}-{to}.csv", load.channel()),
+                    items_csv(d.channel(), chunks),
+                    format!("{}-{from}-{to}.csv", d.channel()),
                 )
             })
         });

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::{Compare, candles};
-use tickscope_core::{ChannelKind, Columns, ZoomFrame};
+use tickscope_core::{ChannelKind, ZoomFrame};
 
 use super::channel_panel::draw_inputs;
 use crate::charts::compare::compare_options;
@@ -60,10 +60,9 @@ fn CompareChart(
         let series: Vec<(String, Compare)> = trades()
             .iter()
             .map(|data| {
-                data.with(|load| {
-                    let chunks: Vec<&Columns> = load.chunks().collect();
-                    let c = candles(&chunks, w0, w1, interval);
-                    (load.channel().pair_label(), Compare::from_candles(&c))
+                data.with_chunks(|chunks, _| {
+                    let c = candles(chunks, w0, w1, interval);
+                    (data.channel().pair_label(), Compare::from_candles(&c))
                 })
             })
             .collect();

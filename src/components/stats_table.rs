@@ -28,23 +28,15 @@ impl PanelStats {
         zoom: RwSignal<Option<(i64, i64)>>,
     ) -> Memo<Self> {
         let whole = Memo::new(move |_| {
-            data.with_value(|d| {
-                d.read(|load| {
-                    let (from, to) = load.range();
-                    stats(&load.chunks().collect::<Vec<_>>(), from, to)
-                })
-            })
+            data.with_value(|d| d.read_chunks(|chunks, (from, to)| stats(chunks, from, to)))
         });
         Memo::new(move |_| {
             let whole = whole.get();
             let zoom = zoom.get();
             data.with_value(|d| {
-                d.read(|load| {
-                    let (from, to) = load.range();
+                d.read_chunks(|chunks, (from, to)| {
                     let zoomed = ZoomFrame::new(from, to, zoom).zoom();
-                    let visible = zoomed.map_or(whole, |(a, b)| {
-                        stats(&load.chunks().collect::<Vec<_>>(), a, b)
-                    });
+                    let visible = zoomed.map_or(whole, |(a, b)| stats(chunks, a, b));
                     Self {
                         visible,
                         whole,

@@ -99,8 +99,7 @@ fn gaps_text(t: GapTally) -> String {
 fn NewestItems(data: ChannelData, tz: Signal<TzMode>) -> impl IntoView {
     let channel = data.channel().clone();
     let newest = Memo::new(move |_| {
-        data.read(|load| {
-            let chunks: Vec<_> = load.chunks().collect();
+        data.read_chunks(|chunks, _| {
             chunks
                 .iter()
                 .rev()

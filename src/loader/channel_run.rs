@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use tickscope_core::{Channel, ChannelLoad, PageBatch, PagerError};
+use tickscope_core::{Channel, ChannelLoad, Columns, PageBatch, PagerError};
 
 pub struct ChannelRun {
     channel: Channel,
@@ -199,5 +199,20 @@ impl ChannelData {
     pub fn read<T>(&self, f: impl FnOnce(&ChannelLoad) -> T) -> T {
         self.0.version.track();
         self.with(f)
+    }
+
+    /// Reads the channel's items as the aggregates take them (its chunks, in order, without a copy) and its
+    /// loaded range.
+    pub fn with_chunks<T>(&self, f: impl FnOnce(&[&Columns], (i64, i64)) -> T) -> T {
+        self.with(|load| {
+            let chunks: Vec<&Columns> = load.chunks().collect();
+            f(&chunks, load.range())
+        })
+    }
+
+    /// [`Self::with_chunks`], tracking the version as [`Self::read`] does.
+    pub fn read_chunks<T>(&self, f: impl FnOnce(&[&Columns], (i64, i64)) -> T) -> T {
+        self.0.version.track();
+        self.with_chunks(f)
     }
 }

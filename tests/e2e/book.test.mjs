@@ -124,7 +124,7 @@ test('a bad instant in the link is explained and the book shown at the end of th
   await context.close();
 });
 
-test('the book follows the pointer over a time chart; a click pins it into the link, Unpin lets go', async () => {
+test('the book follows the pointer over a time chart; a click on the plot pins it into the link, Unpin lets go', async () => {
   const channel = 'live_orders_ethusd';
   const { from, to } = await fetchChannels(apiUrl());
   const { context, page, problems } = await newPage(browser);
@@ -156,6 +156,11 @@ test('the book follows the pointer over a time chart; a click pins it into the l
   await page.getByTestId(`book-unpin-${channel}`).click();
   await until(to);
   assert.equal(new URL(page.url()).searchParams.get('at'), null);
+  // A click on the zoom slider, under the plot, pins nothing (after hovering the plot on the way there).
+  await page.mouse.move(x, y);
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height - 12);
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).searchParams.get('at'), null, 'a click off the plot pins nothing');
   assertNoProblems(problems);
   await context.close();
 });
