@@ -1,7 +1,8 @@
 //! Measuring on a price chart: a drag with Shift held, or any drag while the Measure toggle is on, from one
 //! instant to another sets the measurement (the link's `measure`), which every trades panel reads out and shades.
 //! The drag is taken from the chart's box before ECharts sees it (listeners in the capture phase, the pointer
-//! captured), so it does not pan the chart; while it lasts, a band follows the pointer.
+//! captured), so it does not pan the chart; while it lasts, a band follows the pointer and the read-outs follow
+//! the span under it (`preview`), which goes into the link when the drag ends.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,6 +27,8 @@ pub struct Measuring {
     pub span: RwSignal<Option<(i64, i64)>>,
     /// The Measure toggle: a drag on a price chart measures without Shift.
     pub armed: RwSignal<bool>,
+    /// The span under a drag while it lasts.
+    pub preview: RwSignal<Option<(i64, i64)>>,
     /// The charts' zoom and range: a drag's end is kept inside the visible window.
     zoom: RwSignal<Option<(i64, i64)>>,
     axis: TimeAxis,
@@ -54,6 +57,7 @@ impl Measuring {
         Self {
             span,
             armed: RwSignal::new(false),
+            preview: RwSignal::new(None),
             zoom,
             axis,
         }
@@ -63,9 +67,9 @@ impl Measuring {
     /// returned.
     pub fn attach(self, instance: &Instance, element: &web_sys::Element) -> Vec<Callback> {
         let state = Rc::new(RefCell::new(State::default()));
-        let chart: Instance = (**instance).clone().unchecked_into();
+        let handle = || -> Instance { (**instance).clone().unchecked_into() };
         let down = {
-            let (state, element) = (state.clone(), element.clone());
+            let (state, element, chart) = (state.clone(), element.clone(), handle());
             Closure::new(move |event: JsValue| -> JsValue {
                 let mut state = state.borrow_mut();
                 state.swallow_click = false;
@@ -84,19 +88,22 @@ impl Measuring {
             })
         };
         let moved = {
-            let (state, element) = (state.clone(), element.clone());
+            let (state, element, chart) = (state.clone(), element.clone(), handle());
             Closure::new(move |event: JsValue| -> JsValue {
                 if let Some(drag) = &state.borrow().drag {
                     take(&event);
                     let x = clamp_x(&element, number(&event, "offsetX").unwrap_or(drag.x));
                     place(&drag.band, drag.x, x);
+                    let y = number(&event, "offsetY").unwrap_or(0.0);
+                    if let Some(span) = self.span_to(drag, &chart, x, y) {
+                        self.preview.set(Some(span));
+                    }
                 }
                 JsValue::UNDEFINED
             })
         };
-        let chart: Instance = (**instance).clone().unchecked_into();
         let up = {
-            let (state, element) = (state.clone(), element.clone());
+            let (state, element, chart) = (state.clone(), element.clone(), handle());
             Closure::new(move |event: JsValue| -> JsValue {
                 let mut state = state.borrow_mut();
                 let Some(drag) = state.drag.take() else {
@@ -104,15 +111,12 @@ impl Measuring {
                 };
                 take(&event);
                 drag.band.remove();
+                self.preview.set(None);
                 let x = clamp_x(&element, number(&event, "offsetX").unwrap_or(drag.x));
                 let y = number(&event, "offsetY").unwrap_or(0.0);
-                if (x - drag.x).abs() >= MIN_DRAG_PX
-                    && let Some(at) = time_at_pixel(&chart, x, y, true)
-                {
+                if (x - drag.x).abs() >= MIN_DRAG_PX {
                     state.swallow_click = true;
-                    let at = self.inside_window(at);
-                    let span = (drag.at.min(at), drag.at.max(at));
-                    if span.0 < span.1 {
+                    if let Some(span) = self.span_to(&drag, &chart, x, y) {
                         self.span.set(Some(span));
                     }
                 }
@@ -124,6 +128,7 @@ impl Measuring {
             Closure::new(move |_: JsValue| -> JsValue {
                 if let Some(drag) = state.borrow_mut().drag.take() {
                     drag.band.remove();
+                    self.preview.set(None);
                 }
                 JsValue::UNDEFINED
             })
@@ -152,6 +157,14 @@ impl Measuring {
                 handler
             })
             .collect()
+    }
+
+    /// The span from where `drag` began to pixel `(x, y)`, its end kept inside the visible window; `None` when
+    /// empty.
+    fn span_to(&self, drag: &Drag, chart: &Instance, x: f64, y: f64) -> Option<(i64, i64)> {
+        let at = self.inside_window(time_at_pixel(chart, x, y, true)?);
+        let span = (drag.at.min(at), drag.at.max(at));
+        (span.0 < span.1).then_some(span)
     }
 
     /// `at` kept inside the charts' visible window.

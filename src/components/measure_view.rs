@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use tickscope_core::aggregate::{Measure, measure};
-use tickscope_core::format::{count, grouped, price};
+use tickscope_core::format::{count, grouped};
 
 use super::channel_panel::PanelContext;
+use crate::charts::measure::Measuring;
 use crate::time::{clock_ms, short_span, show_time, zone_name};
 
 /// `+` before a rise: a change reads as one.
@@ -26,9 +27,12 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
         (c.name().to_owned(), c.price_decimals(), c.currencies())
     });
     let version = data.with_value(|d| d.version());
+    let preview = use_context::<Measuring>().map(|m| m.preview);
+    let dragging = move || preview.is_some_and(|p| p.with(Option::is_some));
+    let span = move || preview.and_then(|p| p.get()).or(form.measure.get());
     // `None`: nothing is measured; `Some(None)`: no trade is loaded by the later instant.
     let measured = Memo::new(move |_| {
-        let (a, b) = form.measure.get()?;
+        let (a, b) = span()?;
         version.track();
         Some(
             context
@@ -41,7 +45,7 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
     let clear = id("clear");
     let shown = move |m: &Measure| {
         let tz = form.tz.get();
-        let change = signed(price(m.change, decimals), m.change);
+        let change = signed(grouped(m.change, decimals), m.change);
         let percent = m.percent.map(|p| signed(grouped(p, 3), p));
         let (volume, trades) = m.between.map_or((0.0, 0), |t| (t.volume, t.count));
         view! {
@@ -70,9 +74,9 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
     let shown = StoredValue::new(shown);
     view! {
         <Show when=move || measured.with(Option::is_some)>
-            <p class="measure" data-testid=container.clone()
-                data-from=move || form.measure.get().map(|m| m.0.to_string())
-                data-to=move || form.measure.get().map(|m| m.1.to_string())>
+            <p class="measure" data-testid=container.clone() data-dragging=move || dragging().to_string()
+                data-from=move || span().map(|m| m.0.to_string())
+                data-to=move || span().map(|m| m.1.to_string())>
                 "Measured "
                 {move || match measured.get().flatten() {
                     Some(m) => shown.with_value(|shown| shown(&m)),

@@ -52,8 +52,9 @@ async function assertShown(page, channel, want) {
   assert.ok(want.trades > 0, 'the span holds trades');
 }
 
-/** Drags across the plot of the chart `testid` from `a` to `b` (shares of its width), holding Shift if asked. */
-async function drag(page, testid, a, b, { shift = false } = {}) {
+/** Drags across the plot of the chart `testid` from `a` to `b` (shares of its width), holding Shift if asked;
+ * `during()` runs before the button is let go. */
+async function drag(page, testid, a, b, { shift = false, during = async () => {} } = {}) {
   await page.getByTestId(testid).scrollIntoViewIfNeeded();
   const box = await page.getByTestId(testid).boundingBox();
   const y = box.y + box.height * 0.45;
@@ -62,6 +63,7 @@ async function drag(page, testid, a, b, { shift = false } = {}) {
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * ((a + b) / 2), y, { steps: 4 });
   await page.mouse.move(box.x + box.width * b, y, { steps: 4 });
+  await during();
   await page.mouse.up();
   if (shift) await page.keyboard.up('Shift');
 }
@@ -77,7 +79,14 @@ test('a Shift-drag on a price chart measures every trades channel between two in
   await waitForStatus(page, 'done');
   const price = `chart-price-${TRADES[0]}`;
   await waitForData(page, price);
-  await drag(page, price, 0.3, 0.6, { shift: true });
+  // While the drag lasts, the read-outs follow it; the link gets it when it ends.
+  const during = async () => {
+    for (const channel of TRADES) {
+      await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.dataset.dragging === 'true', `measure-${channel}`);
+    }
+    assert.equal(measureOfLink(page.url()), null, 'not in the link while dragging');
+  };
+  await drag(page, price, 0.3, 0.6, { shift: true, during });
   await measureChanges(page, null);
   const [a, b] = measureOfLink(page.url());
   // The plot spans 8 % to 92 % of the box: the instants are where the drag began and ended.
@@ -89,7 +98,7 @@ test('a Shift-drag on a price chart measures every trades channel between two in
   assert.equal(params.get('zoom'), null, 'the drag did not pan the charts');
   assert.equal(params.get('at'), null, 'nor pin the book');
   for (const channel of TRADES) {
-    await page.getByTestId(`measure-${channel}`).waitFor();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.dataset.dragging === 'false', `measure-${channel}`);
     await assertShown(page, channel, measureOf(await allItems(channel, from, to), a, b));
     assert.match(await page.getByTestId(`measure-${channel}`).textContent(), /^Measured \d\d:\d\d:\d\d\.\d{3} → \d\d:\d\d:\d\d\.\d{3} \(UTC\): [+-][\d,.]+ USD \([+-][\d.]+ %\) in \d+ (h|min)/);
   }
