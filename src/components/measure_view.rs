@@ -48,8 +48,15 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
         let change = signed(grouped(m.change, decimals), m.change);
         let percent = m.percent.map(|p| signed(grouped(p, 3), p));
         let (volume, trades) = m.between.map_or((0.0, 0), |t| (t.volume, t.count));
+        let span_title = format!(
+            "{} to {}; the prices of the trades at {} and {}",
+            show_time(m.from, tz),
+            show_time(m.to, tz),
+            clock_ms(m.start.ts, tz),
+            clock_ms(m.end.ts, tz)
+        );
         view! {
-            <span title=format!("{} to {}", show_time(m.from, tz), show_time(m.to, tz))>
+            <span title=span_title>
                 {format!("{} → {} ({}): ", clock_ms(m.from, tz), clock_ms(m.to, tz), zone_name(m.from, tz))}
             </span>
             <b data-testid=id("change") data-value=m.change.to_string()>{format!("{change} {quote}")}</b>
@@ -64,28 +71,30 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
             <span data-testid=id("trades") data-value=trades.to_string()>
                 {format!("{} trade{}", count(trades), if trades == 1 { "" } else { "s" })}
             </span>
-            <span class="muted">
-                {format!(" (the prices of the trades at {} and {})", clock_ms(m.start.ts, tz), clock_ms(m.end.ts, tz))}
-            </span>
         }
         .into_any()
     };
     // Copyable, for the view that re-renders it.
     let shown = StoredValue::new(shown);
+    // The line is always there, a hint until something is measured: the charts under it do not move when a drag
+    // begins.
+    let hint = || view! { <span class="muted">"Shift-drag across the prices (or turn on Measure and drag) to measure between two instants"</span> };
     view! {
-        <Show when=move || measured.with(Option::is_some)>
-            <p class="measure" data-testid=container.clone() data-dragging=move || dragging().to_string()
-                data-from=move || span().map(|m| m.0.to_string())
-                data-to=move || span().map(|m| m.1.to_string())>
-                "Measured "
-                {move || match measured.get().flatten() {
-                    Some(m) => shown.with_value(|shown| shown(&m)),
-                    None => "no trade is loaded by the later instant".into_any(),
-                }}
-                " "
-                <button data-testid=clear.clone() title="Clear the measurement (Esc)"
-                    on:click=move |_| form.measure.set(None)>"Clear"</button>
-            </p>
-        </Show>
+        <p class="measure">
+            <Show when=move || measured.with(Option::is_some) fallback=hint>
+                <span data-testid=container.clone() data-dragging=move || dragging().to_string()
+                    data-from=move || span().map(|m| m.0.to_string())
+                    data-to=move || span().map(|m| m.1.to_string())>
+                    // First: when the line wraps, the button stays where it was.
+                    <button class="clear" data-testid=clear.clone() title="Clear the measurement (Esc)"
+                        aria-label="Clear the measurement" on:click=move |_| form.measure.set(None)>"×"</button>
+                    " Measured "
+                    {move || match measured.get().flatten() {
+                        Some(m) => shown.with_value(|shown| shown(&m)),
+                        None => "no trade is loaded by the later instant".into_any(),
+                    }}
+                </span>
+            </Show>
+        </p>
     }
 }

@@ -100,7 +100,7 @@ test('a Shift-drag on a price chart measures every trades channel between two in
   for (const channel of TRADES) {
     await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.dataset.dragging === 'false', `measure-${channel}`);
     await assertShown(page, channel, measureOf(await allItems(channel, from, to), a, b));
-    assert.match(await page.getByTestId(`measure-${channel}`).textContent(), /^Measured \d\d:\d\d:\d\d\.\d{3} → \d\d:\d\d:\d\d\.\d{3} \(UTC\): [+-][\d,.]+ USD \([+-][\d.]+ %\) in \d+ (h|min)/);
+    assert.match(await page.getByTestId(`measure-${channel}`).textContent(), /^× Measured \d\d:\d\d:\d\d\.\d{3} → \d\d:\d\d:\d\d\.\d{3} \(UTC\): [+-][\d,.]+ USD \([+-][\d.]+ %\) in \d+ (h|min)/);
   }
   // The span is shaded on the price and volume charts.
   for (const testid of [price, `chart-volume-${TRADES[1]}`]) {
