@@ -204,9 +204,10 @@ pub fn App() -> impl IntoView {
     let pointer = crate::charts::pointer::Pointer::new(form.at);
     provide_context(pointer);
     // Drags on the price charts that measure, and the toggle that makes a plain drag one.
-    let measuring = crate::charts::measure::Measuring::new(form.measure, form.zoom, loader.axis());
+    let measuring =
+        crate::charts::measure::Measuring::new(form.measure, form.at, form.zoom, loader.axis());
     provide_context(measuring);
-    crate::chart_keys::use_chart_keys(form, loader.axis(), pointer);
+    crate::chart_keys::use_chart_keys(form, loader.axis(), pointer, measuring);
 
     // Gaps: the collector's, of the loaded channels, for every time chart and the summary (read as context).
     provide_context(crate::gaps::Gaps::follow(loader.base(), status, channels));

@@ -1,12 +1,13 @@
 //! The time charts from the keyboard: ← and → pan the visible window by a tenth of its width, + and − zoom in and
 //! out by a quarter around the instant under the pointer (the window's middle when the pointer is elsewhere).
-//! Escape clears the measurement. Keys typed into a field, or with a modifier held (the browser's own shortcuts),
+//! Escape ends a measuring drag and clears the measurement. Keys typed into a field, or with a modifier held (the browser's own shortcuts),
 //! are left alone.
 
 use leptos::prelude::*;
 use tickscope_core::ZoomFrame;
 use wasm_bindgen::JsCast;
 
+use crate::charts::measure::Measuring;
 use crate::charts::pointer::Pointer;
 use crate::form::Form;
 use crate::loader::TimeAxis;
@@ -38,12 +39,13 @@ fn typed_into(event: &web_sys::KeyboardEvent) -> bool {
 }
 
 /// Listens for the keys for the page's life.
-pub fn use_chart_keys(form: Form, axis: TimeAxis, pointer: Pointer) {
+pub fn use_chart_keys(form: Form, axis: TimeAxis, pointer: Pointer, measuring: Measuring) {
     let listener = window_event_listener(leptos::ev::keydown, move |event| {
         if event.ctrl_key() || event.meta_key() || event.alt_key() || typed_into(&event) {
             return;
         }
         if event.key() == "Escape" {
+            measuring.cancel();
             form.measure.set(None);
             return;
         }

@@ -10,7 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::echarts::{self, Instance};
-use super::measure::Measuring;
+use super::measure::{Listeners, Measuring};
 use super::pointer::Pointer;
 
 /// The charts that zoom and hover together: every chart with a time axis.
@@ -32,8 +32,10 @@ pub struct ChartInstance {
     pointer: Option<Pointer>,
     /// Where a price chart's drags measure (see [`Chart::measured`]).
     measuring: Option<Measuring>,
-    /// The pointer's and the measurement's listeners, kept alive with the instance.
+    /// The pointer's listeners on the instance, kept alive with it.
     listeners: RefCell<Vec<Callback>>,
+    /// The measurement's on the chart's box, removed with it.
+    measure_listeners: RefCell<Option<Listeners>>,
     echarts: RefCell<Option<Instance>>,
 }
 
@@ -49,6 +51,7 @@ impl Chart {
             pointer,
             measuring: None,
             listeners: RefCell::new(Vec::new()),
+            measure_listeners: RefCell::new(None),
             echarts: RefCell::new(None),
         }));
         let resize = window_event_listener(leptos::ev::resize, move |_| chart.resize());
@@ -92,12 +95,12 @@ impl Chart {
                     echarts::connect(GROUP);
                     instance.on("datazoom", handler.as_ref().unchecked_ref());
                 }
-                let mut listeners = chart.listeners.borrow_mut();
                 if let Some(pointer) = chart.pointer {
-                    listeners.extend(pointer.attach(&instance));
+                    *chart.listeners.borrow_mut() = pointer.attach(&instance);
                 }
                 if let Some(measuring) = chart.measuring {
-                    listeners.extend(measuring.attach(&instance, &element));
+                    *chart.measure_listeners.borrow_mut() =
+                        Some(measuring.attach(&instance, &element));
                 }
                 *slot = Some(instance);
             }

@@ -103,8 +103,6 @@ fn to_js(value: &impl serde::Serialize) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// Sets `option.<path>` (names, or indices of arrays as digits) to `value`, where the path exists: for what
-/// charming cannot say (callbacks, candle colours).
 /// Adds `series` to a finished option's `series`.
 fn push_series(option: &JsValue, series: &JsValue) {
     // The option's own array (`Array::from` would copy it).
@@ -115,6 +113,8 @@ fn push_series(option: &JsValue, series: &JsValue) {
     }
 }
 
+/// Sets `option.<path>` (names, or indices of arrays as digits) to `value`, where the path exists: for what
+/// charming cannot say (callbacks, candle colours).
 fn set(option: &JsValue, path: &[&str], value: JsValue) {
     let Some((last, parents)) = path.split_last() else {
         return;

@@ -71,8 +71,17 @@ impl Pointer {
 /// The instant (µs) on the time axis under an event's pixel (`offsetX`, `offsetY`: a surface event's or a DOM
 /// pointer event's on the chart's box), when it is over the plot.
 pub fn time_at(chart: &Instance, event: &JsValue) -> Option<i64> {
-    let get = |k: &str| js_sys::Reflect::get(event, &k.into()).ok()?.as_f64();
-    time_at_pixel(chart, get("offsetX")?, get("offsetY")?, false)
+    time_at_pixel(
+        chart,
+        number(event, "offsetX")?,
+        number(event, "offsetY")?,
+        false,
+    )
+}
+
+/// An event's numeric field (`offsetX`, `button`, …).
+pub fn number(event: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(event, &key.into()).ok()?.as_f64()
 }
 
 /// The instant (µs) on the time axis at pixel `(x, y)` of the chart; off the plot, `None` unless `anywhere`

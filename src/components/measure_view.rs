@@ -48,6 +48,13 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
         let change = signed(grouped(m.change, decimals), m.change);
         let percent = m.percent.map(|p| signed(grouped(p, 3), p));
         let (volume, trades) = m.between.map_or((0.0, 0), |t| (t.volume, t.count));
+        // No trade is loaded by the first instant: the change is from the first one after it.
+        let first_loaded = (m.start.ts > m.from).then(|| {
+            format!(
+                " (from the first loaded trade, at {})",
+                clock_ms(m.start.ts, tz)
+            )
+        });
         let span_title = format!(
             "{} to {}; the prices of the trades at {} and {}",
             show_time(m.from, tz),
@@ -71,6 +78,7 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
             <span data-testid=id("trades") data-value=trades.to_string()>
                 {format!("{} trade{}", count(trades), if trades == 1 { "" } else { "s" })}
             </span>
+            <span class="muted">{first_loaded}</span>
         }
         .into_any()
     };

@@ -3,7 +3,7 @@
 //! it follows the zoom, and while it grows (a load, following live) the trades in sight stay in sight.
 
 use leptos::prelude::*;
-use tickscope_core::format::{count, grouped};
+use tickscope_core::format::{count, grouped, readable};
 use tickscope_core::tape::{ScrolledTape, TapeQuery, TapeShown};
 use tickscope_core::{Columns, Side, Tick};
 use wasm_bindgen::JsCast;
@@ -95,9 +95,7 @@ pub fn TapeView(context: PanelContext) -> impl IntoView {
         }
         Err(why) => min_error.set(Some(format!(
             "{why}; showing trades of at least {} {}",
-            grouped(min.get_untracked(), AMOUNT_DECIMALS)
-                .trim_end_matches('0')
-                .trim_end_matches('.'),
+            readable(min.get_untracked()),
             base_unit.get_value()
         ))),
     };

@@ -116,12 +116,18 @@ test('dashboards follow serve --collect live, through our API, one like the orig
   for (const { page } of [ours, original]) await countRises(page, await count(page, 'items-loaded'));
   // The outage's clock starts with its server: its dashboard opens alone, so that it is live and its count has
   // risen before the outage begins (three dashboards loading at once on two cores once took longer than that).
-  const outage = await startServer({ db, args: ['--outage', `${OUTAGE.after},${OUTAGE.lasting}`], log: outPath('server-follow-outage.log') });
+  // Taken before the server starts its clock: the outage begins no sooner.
   const outageStarts = Date.now() + OUTAGE.after * 1000;
+  const outage = await startServer({ db, args: ['--outage', `${OUTAGE.after},${OUTAGE.lasting}`], log: outPath('server-follow-outage.log') });
   defer(t, () => outage.stop());
   const flaky = await follow(browser, outage);
-  await waitForStatus(flaky.page, 'live', { timeout: OUTAGE.after * 1000 });
-  await countRises(flaky.page, await count(flaky.page, 'items-loaded'), Math.max(1, outageStarts - Date.now()));
+  const beforeOutage = () => {
+    const left = outageStarts - Date.now();
+    assert.ok(left > 0, 'the outage dashboard is live and its count rises before the outage begins');
+    return left;
+  };
+  await waitForStatus(flaky.page, 'live', { timeout: beforeOutage() });
+  await countRises(flaky.page, await count(flaky.page, 'items-loaded'), beforeOutage());
 
   // The link keeps the view, relative times and following included.
   const link = new URL(ours.page.url()).searchParams;

@@ -256,8 +256,8 @@ impl ViewState {
             state.from = None;
             state.to = None;
         }
-        if let (Some((zoom_from, zoom_to)), Some(TimeSpec::At(from)), Some(TimeSpec::At(to))) =
-            (state.zoom, state.from, state.to)
+        let range = state.instants();
+        if let (Some((zoom_from, zoom_to)), Some((from, to))) = (state.zoom, range)
             && (zoom_to < from || zoom_from > to)
         {
             warnings.push(format!(
@@ -267,9 +267,9 @@ impl ViewState {
             ));
             state.zoom = None;
         }
-        if let (Some(at), Some(TimeSpec::At(from)), Some(TimeSpec::At(to))) =
-            (state.at, state.from, state.to)
-            && !(from..=to).contains(&at)
+        let inside = |t: i64| range.is_none_or(|(from, to)| (from..=to).contains(&t));
+        if let Some(at) = state.at
+            && !inside(at)
         {
             warnings.push(format!(
                 "`at` ({}) is outside the range; showing the book at the range's end",
@@ -277,9 +277,8 @@ impl ViewState {
             ));
             state.at = None;
         }
-        if let (Some((m0, m1)), Some(TimeSpec::At(from)), Some(TimeSpec::At(to))) =
-            (state.measure, state.from, state.to)
-            && !((from..=to).contains(&m0) && (from..=to).contains(&m1))
+        if let Some((m0, m1)) = state.measure
+            && !(inside(m0) && inside(m1))
         {
             warnings.push(format!(
                 "`measure` ({} to {}) is not inside the range; measuring nothing",
@@ -289,6 +288,14 @@ impl ViewState {
             state.measure = None;
         }
         (state, warnings)
+    }
+
+    /// The range as instants, when both ends are (a relative one is resolved only when used).
+    fn instants(&self) -> Option<(i64, i64)> {
+        match (self.from?, self.to?) {
+            (TimeSpec::At(from), TimeSpec::At(to)) => Some((from, to)),
+            _ => None,
+        }
     }
 
     /// The query string (without `?`) that [`ViewState::parse`] reads back as this state. Defaults are left

@@ -1,6 +1,7 @@
 //! A measurement between two instants of a price chart: how far the price moved, in how long, on how much
 //! trading. The price at an instant is the last trade's at or before it (what the market stood at), so the
-//! change is exactly what the trades after the first instant, up to the second, did.
+//! change is exactly what the trades after the first instant, up to the second, did. Before the first loaded trade
+//! the price is unknown: the span then starts at that trade, which is counted among those between.
 
 use super::stats::{TradeStats, stats};
 use super::window::window_slices;
@@ -20,8 +21,6 @@ pub struct Measure {
     pub change: f64,
     /// `change / start.price · 100`; `None` for a start price of 0.
     pub percent: Option<f64>,
-    /// `to - from` in seconds.
-    pub seconds: f64,
     /// The trades with `from < ts <= to`: those that moved the price from `start` to `end`. `None` when there
     /// is none (the price did not move).
     pub between: Option<TradeStats>,
@@ -48,7 +47,6 @@ pub fn measure(segments: &[&Columns], a: i64, b: i64) -> Option<Measure> {
         end,
         change,
         percent: (start.price != 0.0).then(|| change / start.price * 100.0),
-        seconds: (to as i128 - from as i128) as f64 / 1e6,
         between: stats(segments, from.saturating_add(1), to).trades,
     })
 }
@@ -112,7 +110,6 @@ mod tests {
         );
         assert_eq!(m.change, -5.0);
         assert_eq!(m.percent, Some(-5.0));
-        assert_eq!(m.seconds, 20.0);
         let between = m.between.unwrap();
         assert_eq!((between.count, between.volume), (2, 2.5));
         assert_eq!((between.buy_volume, between.sell_volume), (2.0, 0.5));
@@ -146,7 +143,7 @@ mod tests {
 
     /// Trades (and some order events) at increasing times, with how they are cut into segments.
     fn items() -> impl Strategy<Value = (Vec<Tick>, Vec<usize>)> {
-        let tick = (0i64..4, 1u32..200, 0u8..4);
+        let tick = (0i64..4, 1u32..200, 0u8..5);
         (
             proptest::collection::vec(tick, 0..60),
             proptest::collection::vec(0usize..60, 0..4),
@@ -162,7 +159,8 @@ mod tests {
                         } else {
                             EventKind::Trade
                         };
-                        item(ts, p as f64, (p % 7) as f64 + 0.5, Side::Buy, event)
+                        let side = if kind % 2 == 0 { Side::Sell } else { Side::Buy };
+                        item(ts, p as f64, (p % 7) as f64 + 0.5, side, event)
                     })
                     .collect();
                 (ticks, cuts)
@@ -186,8 +184,11 @@ mod tests {
                     prop_assert_eq!((m.end.ts, m.end.price), (end.ts, end.price));
                     let between: Vec<&&Tick> = trades.iter().filter(|t| from < t.ts && t.ts <= to).collect();
                     prop_assert_eq!(m.between.map_or(0, |s| s.count), between.len() as u64);
-                    let volume: f64 = between.iter().map(|t| t.amount).sum();
-                    prop_assert_eq!(m.between.map_or(0.0, |s| s.volume), volume);
+                    let volume = |side: Side| -> f64 {
+                        between.iter().filter(|t| t.side == side).map(|t| t.amount).sum()
+                    };
+                    let (buy, sell) = m.between.map_or((0.0, 0.0), |s| (s.buy_volume, s.sell_volume));
+                    prop_assert_eq!((buy, sell), (volume(Side::Buy), volume(Side::Sell)));
                 }
                 _ => prop_assert_eq!(got, None),
             }

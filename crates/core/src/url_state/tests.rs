@@ -293,7 +293,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
         prop::collection::btree_map("[a-zA-Z_][a-zA-Z0-9_]{0,6}", "\\PC{0,20}", 0..4),
         proptest::option::of(proptest::sample::select(Interval::ALL.to_vec())),
         proptest::sample::select(PriceView::ALL.to_vec()),
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
         (any::<bool>(), 0u32..10_000, any::<bool>(), any::<bool>()),
     )
         .prop_map(
@@ -307,7 +307,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                 extra,
                 iv,
                 view,
-                zoomed,
+                (zoomed, measured),
                 (relative, back, follow, cache),
             )| {
                 let mut unique: Vec<Channel> = Vec::new();
@@ -360,7 +360,7 @@ fn arb_state() -> impl Strategy<Value = ViewState> {
                         _ => None,
                     },
                     measure: match (from, to) {
-                        (Some(f), Some(t)) if f < t && zoomed => Some((f, t)),
+                        (Some(f), Some(t)) if f < t && measured => Some((f, f + (t - f) / 2 + 1)),
                         _ => None,
                     },
                     extra,
