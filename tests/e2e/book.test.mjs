@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { allItems, dashboardUrl, fetchChannels, micros, waitForStatus } from './lib/dashboard.mjs';
+import { allItems, dashboardUrl, fetchChannels, micros, settles, waitForStatus } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -99,12 +99,7 @@ test('the mid and spread over time equal the replay at the end of each interval'
     }
     return null;
   };
-  let wrong = 'not drawn';
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await page.waitForTimeout(250)) {
-    wrong = await check();
-    if (wrong == null) break;
-  }
-  assert.equal(wrong, null);
+  await settles(check);
   assertNoProblems(problems);
   await context.close();
 });

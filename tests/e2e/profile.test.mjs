@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { allItems, chartOption, dashboardUrl, fetchChannels, iso, waitForStatus } from './lib/dashboard.mjs';
+import { allItems, chartOption, dashboardUrl, fetchChannels, iso, settles, waitForStatus } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -27,25 +27,29 @@ test('the profile of the zoomed window equals the API trades by bucket, with its
   await page.goto(dashboardUrl({ ch: [channel], from, to, zoom: `${iso(window[0])},${iso(window[1])}` }));
   await waitForStatus(page, 'done');
   const summary = page.getByTestId(`profile-summary-${channel}`);
-  await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.dataset.poc != null, `profile-summary-${channel}`);
-  const [low, step] = [Number(await summary.getAttribute('data-low')), Number(await summary.getAttribute('data-step'))];
-  const poc = Number(await summary.getAttribute('data-poc'));
-  const [lo, hi] = (await summary.getAttribute('data-value-area')).split(',').map(Number);
-
-  const option = await chartOption(page, `chart-profile-${channel}`);
-  const n = option.yAxis[0].data.length;
   const trades = items.filter((i) => i.event === 'trade' && window[0] <= i.nmicrotimestamp && i.nmicrotimestamp <= window[1]);
   assert.ok(trades.length > 50, `trades in the window: ${trades.length}`);
-  const want = Array.from({ length: n }, () => [0, 0]);
-  for (const t of trades) {
-    const price = Number(t.price);
-    assert.ok(low <= price && price < low + n * step, `${price} inside the profile's ${low} + ${n} × ${step}`);
-    want[Math.min(Math.floor((price - low) / step), n - 1)][t.type] += Number(t.amount);
-  }
-  const shown = ['Buys', 'Sells'].map((name) => option.series.find((s) => s.name === name).data.map((d) => d.value));
-  for (let i = 0; i < n; i++) {
-    assert.ok(close(shown[0][i], want[i][0]) && close(shown[1][i], want[i][1]), `bucket ${i}: ${shown[0][i]}/${shown[1][i]} vs ${want[i]}`);
-  }
+  // The summary and the chart, read until they are of every trade (the last draw of a load may come after `done`).
+  let low, step, poc, lo, hi, n, want;
+  await settles(async () => {
+    if ((await summary.getAttribute('data-poc')) == null) return 'no point of control yet';
+    [low, step] = [Number(await summary.getAttribute('data-low')), Number(await summary.getAttribute('data-step'))];
+    poc = Number(await summary.getAttribute('data-poc'));
+    [lo, hi] = (await summary.getAttribute('data-value-area')).split(',').map(Number);
+    const option = await chartOption(page, `chart-profile-${channel}`);
+    n = option.yAxis[0].data.length;
+    want = Array.from({ length: n }, () => [0, 0]);
+    for (const t of trades) {
+      const price = Number(t.price);
+      if (!(low <= price && price < low + n * step)) return `${price} outside the profile's ${low} + ${n} × ${step}`;
+      want[Math.min(Math.floor((price - low) / step), n - 1)][t.type] += Number(t.amount);
+    }
+    const shown = ['Buys', 'Sells'].map((name) => option.series.find((s) => s.name === name).data.map((d) => d.value));
+    for (let i = 0; i < n; i++) {
+      if (!(close(shown[0][i], want[i][0]) && close(shown[1][i], want[i][1]))) return `bucket ${i}: ${shown[0][i]}/${shown[1][i]} vs ${want[i]}`;
+    }
+    return null;
+  });
   const totals = want.map(([b, s]) => b + s);
   const all = totals.reduce((a, b) => a + b, 0);
   assert.ok(totals.every((v) => v <= totals[poc] * (1 + 1e-12)), 'the point of control traded most');

@@ -262,3 +262,17 @@ export function zoomOf(url) {
   const zoom = new URL(url).searchParams.get('zoom');
   return zoom ? zoom.split(',').map(micros) : null;
 }
+
+/**
+ * Fails unless `check()` (async; `null` when what it reads is right, else what is wrong) comes out right within
+ * `within` ms, asked again every 250 ms: for what a throttled draw shows, whose last draw of a load may come after
+ * `done`.
+ */
+export async function settles(check, within = 15_000) {
+  let wrong = 'not checked';
+  for (const deadline = Date.now() + within; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    wrong = await check();
+    if (wrong == null || Date.now() > deadline) break;
+  }
+  assert.equal(wrong, null);
+}
