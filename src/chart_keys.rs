@@ -1,7 +1,7 @@
 //! The time charts from the keyboard: ← and → pan the visible window by a tenth of its width, + and − zoom in and
 //! out by a quarter around the instant under the pointer (the window's middle when the pointer is elsewhere).
-//! Escape ends a measuring drag and clears the measurement. Keys typed into a field, or with a modifier held (the browser's own shortcuts),
-//! are left alone.
+//! Escape ends a measuring drag and clears the measurement. Keys typed into a field, or with a modifier held (the
+//! browser's own shortcuts), are left alone.
 
 use leptos::prelude::*;
 use tickscope_core::ZoomFrame;

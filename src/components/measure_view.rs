@@ -26,17 +26,14 @@ pub fn MeasureView(context: PanelContext) -> impl IntoView {
         let c = d.channel();
         (c.name().to_owned(), c.price_decimals(), c.currencies())
     });
-    let version = data.with_value(|d| d.version());
     let preview = use_context::<Measuring>().map(|m| m.preview);
     let dragging = move || preview.is_some_and(|p| p.with(Option::is_some));
     let span = move || preview.and_then(|p| p.get()).or(form.measure.get());
     // `None`: nothing is measured; `Some(None)`: no trade is loaded by the later instant.
     let measured = Memo::new(move |_| {
         let (a, b) = span()?;
-        version.track();
         Some(
-            context
-                .with_chunks(|chunks, _| measure(chunks, a, b))
+            data.try_with_value(|d| d.read_chunks(|chunks, _| measure(chunks, a, b)))
                 .flatten(),
         )
     });

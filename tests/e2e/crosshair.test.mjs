@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl, assertNoProblems, launchBrowser, newPage, screenshot } from './lib/browser.mjs';
-import { dashboardUrl, fetchChannels, waitForStatus, zoomOf } from './lib/dashboard.mjs';
+import { dashboardUrl, fetchChannels, settles, waitForStatus, zoomOf } from './lib/dashboard.mjs';
 
 let browser;
 before(async () => {
@@ -50,13 +50,10 @@ test('hovering one time chart shows the same instant on the others, each with it
   }
   // The book follows the same instant (to within the minute under the pointer), once it redraws (a draw of the
   // load's end may still be due).
-  const bookAt = () => page.getByTestId('book-at-live_orders_ethusd').getAttribute('data-value').then(Number);
-  await page.waitForFunction(
-    ([id, at]) => Math.abs(Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.value) - at) <= 60e6,
-    ['book-at-live_orders_ethusd', at],
-    { timeout: 5_000 },
-  ).catch(() => {});
-  assert.ok(Math.abs((await bookAt()) - at) <= 60e6, `the book at ${await bookAt()}, the pointer at ${at}`);
+  await settles(async () => {
+    const book = Number(await page.getByTestId('book-at-live_orders_ethusd').getAttribute('data-value'));
+    return Math.abs(book - at) <= 60e6 ? null : `the book at ${book}, the pointer at ${at}`;
+  }, 5_000);
   await screenshot(page, 'crosshair.png');
   assertNoProblems(problems);
   await context.close();

@@ -116,7 +116,7 @@ test('dashboards follow serve --collect live, through our API, one like the orig
   for (const { page } of [ours, original]) await countRises(page, await count(page, 'items-loaded'));
   // The outage's clock starts with its server: its dashboard opens alone, so that it is live and its count has
   // risen before the outage begins (three dashboards loading at once on two cores once took longer than that).
-  // Taken before the server starts its clock: the outage begins no sooner.
+  // The start is taken before the server's clock starts: the outage begins no sooner.
   const outageStarts = Date.now() + OUTAGE.after * 1000;
   const outage = await startServer({ db, args: ['--outage', `${OUTAGE.after},${OUTAGE.lasting}`], log: outPath('server-follow-outage.log') });
   defer(t, () => outage.stop());
